@@ -15,6 +15,7 @@ from matching.model import (
     Volunteer,
     Weights,
 )
+from matching.ranking import PricedVolunteer, RequestPricing, price_request
 from matching.solve import solve
 
 __all__ = [
@@ -26,13 +27,16 @@ __all__ = [
     "InvalidInput",
     "Match",
     "MatchingError",
+    "PricedVolunteer",
     "Problem",
     "Request",
+    "RequestPricing",
     "Solution",
     "SolveStats",
     "UnmatchedRequest",
     "Volunteer",
     "Weights",
     "assign",
+    "price_request",
     "solve",
 ]

@@ -160,8 +160,68 @@ def match_run_command(
     click.echo(f"Committed: {run.matched_count} proposals queued for mail.")
 
 
+@match_cli.command("candidates")
+@click.option("--request", "request_id", type=int, required=True, help="Booking request id.")
+@click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def match_candidates_command(request_id: int, limit: int, as_json: bool) -> None:
+    """Rank the feasible volunteers for one booking by the engine's cost, best first."""
+    import json
+
+    from mentor.models.base import utcnow
+    from mentor.services.candidates import rank_candidates
+    from mentor.services.errors import DomainError
+
+    try:
+        found = rank_candidates(db.session, request_id, now=utcnow(), limit=limit)
+    except DomainError as error:
+        raise CliError(f"Unknown request id {request_id}.") from error
+    if as_json:
+        click.echo(json.dumps([c.as_json() for c in found.ranked], ensure_ascii=False))
+        return
+    if found.note:
+        click.echo(found.note)
+    for c in found.ranked:
+        click.echo(f"{c.rank:>3}. {c.volunteer_id:>7} {c.cost:8.4f}  {c.name}: {c.reason}")
+    click.echo(f"{found.feasible_count} feasible volunteer(s).")
+
+
+geo_cli = AppGroup("geo", help="Danish geography shipped with the app.")
+
+
+@geo_cli.command("municipalities")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def geo_municipalities_command(as_json: bool) -> None:
+    """The 98 municipalities with region and outlying class (Danmarks Statistik's groups)."""
+    import json
+
+    from mentor.geo.groups import SOURCE, municipality_groups
+
+    rows = [
+        {
+            "code": g.code,
+            "name": g.name,
+            "region": g.region,
+            "region_code": g.region_code,
+            "group": g.group_name,
+            "outlying": g.outlying,
+        }
+        for g in sorted(municipality_groups().values(), key=lambda g: g.code)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        flag = "outlying" if row["outlying"] else ""
+        click.echo(
+            f"{row['code']:>4} {row['name']:<20} {row['region']:<20} {row['group']:<18} {flag}"
+        )
+    click.echo(f"{len(rows)} municipalities; source: {SOURCE}.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo_cli)
+    app.cli.add_command(geo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(match_cli)
     from mentor.mail.cli import commands as mail_commands

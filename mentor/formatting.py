@@ -26,6 +26,20 @@ def register(app: Flask) -> None:
     def number(value: float | int | None) -> str:
         return format_decimal(value) if value is not None else ""
 
+    @app.template_filter("address")
+    def address(school: Any) -> str:
+        """A school's street, postcode and city on one line."""
+        from mentor.services.schools import full_address
+
+        return full_address(school) if school is not None else ""
+
+    @app.template_filter("teacher_contact")
+    def teacher_contact(booking: Any) -> str:
+        """The booking teacher's name and phone, for the matched role model."""
+        from mentor.services.schools import teacher_contact
+
+        return teacher_contact(booking) if booking is not None else ""
+
     @app.template_filter("unmatched_reason")
     def unmatched_reason(reason: dict[str, Any] | None) -> str:
         """Why a request was not matched, in the reader's language (from the stored data)."""
@@ -71,6 +85,7 @@ def nav_links() -> list[tuple[str, str]]:
         ],
         Role.ADMIN: [
             ("coordinator.home", _("Koordinering")),
+            ("admin.users", _("Brugere")),
             ("admin.coordinators", _("Koordinatorer")),
             ("admin.programmes", _("Programmer")),
         ],

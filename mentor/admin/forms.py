@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, NumberRange
 
-from mentor.forms.common import REQUIRED, MultiCheckboxField, WholeNumberField, length
+from mentor.forms.common import REQUIRED, ChoiceField, MultiCheckboxField, WholeNumberField, length
 
 
 class CoordinatorForm(FlaskForm):
@@ -45,3 +45,15 @@ class ConfirmForm(FlaskForm):
     confirm = BooleanField(
         _l("Ja, jeg er sikker"), validators=[DataRequired(_l("Bekræft handlingen."))]
     )
+
+
+class RoleForm(FlaskForm):
+    role = ChoiceField(
+        _l("Rolle"),
+        choices=[("coordinator", _l("Koordinator")), ("admin", _l("Administrator"))],
+        validators=[DataRequired(REQUIRED)],
+    )
+
+
+class DeactivateForm(FlaskForm):
+    reason = StringField(_l("Begrundelse (til loggen)"), validators=[length(max=300)])

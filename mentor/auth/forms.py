@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from mentor.forms.common import REQUIRED, ChoiceField, length
 from mentor.models.enums import SchoolType
+from mentor.reports.labels import SCHOOL_TYPES
 
 
 class LoginForm(FlaskForm):
@@ -49,18 +50,18 @@ class TeacherSignupForm(SignupForm):
     school_name = StringField(_l("Ny skole: navn"), validators=[Optional(), length(3, 160)])
     school_type = ChoiceField(
         _l("Ny skole: type"),
-        choices=[
-            (SchoolType.FOLKESKOLE.value, _l("Folkeskole")),
-            (SchoolType.FRISKOLE.value, _l("Friskole/privatskole")),
-            (SchoolType.GYMNASIUM.value, _l("Gymnasium")),
-            (SchoolType.ERHVERVSSKOLE.value, _l("Erhvervsskole")),
-            (SchoolType.OTHER.value, _l("Andet")),
-        ],
+        choices=[(t.value, SCHOOL_TYPES[t.value]) for t in SchoolType],
         validators=[Optional()],
+    )
+    school_address = StringField(
+        _l("Ny skole: vejnavn og nummer"), validators=[Optional(), length(3, 160)]
     )
     school_postcode = StringField(
         _l("Ny skole: postnummer"),
         validators=[Optional(), Length(4, 4, message=_l("Skriv fire cifre."))],
+    )
+    school_phone = StringField(
+        _l("Ny skole: telefon (valgfri)"), validators=[Optional(), length(max=32)]
     )
 
 

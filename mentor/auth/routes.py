@@ -124,11 +124,16 @@ def _current_locale() -> str:
 
 def _chosen_school(form: TeacherSignupForm) -> School:
     if form.school_name.data:
+        # A new school needs its street address: the role model must find the way there.
+        if len((form.school_address.data or "").strip()) < 3:
+            raise DomainError(_("Skriv skolens adresse (vej og nummer)."), field="school_address")
         return find_or_create_school(
             db.session,
             name=form.school_name.data,
             school_type=SchoolType(form.school_type.data or SchoolType.FOLKESKOLE.value),
             postcode=form.school_postcode.data or "",
+            address=form.school_address.data or "",
+            phone=form.school_phone.data or "",
         )
     school = db.session.get(School, form.school_id.data) if form.school_id.data else None
     if school is None:

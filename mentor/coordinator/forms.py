@@ -23,8 +23,9 @@ class ConfirmActionForm(FlaskForm):
 
 
 class RejectForm(FlaskForm):
-    reason = StringField(
-        _l("Begrundelse (kun til loggen)"), validators=[Optional(), length(max=300)]
+    reason = TextAreaField(
+        _l("Begrundelse (sendes til rollemodellen)"),
+        validators=[DataRequired(REQUIRED), length(5, 300)],
     )
 
 

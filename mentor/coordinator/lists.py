@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from mentor import geo
@@ -28,7 +29,8 @@ from mentor.coordinator.forms import StatusForm
 from mentor.extensions import db
 from mentor.forms.common import LANGUAGE_NAMES, attach_error
 from mentor.geo.regions import MUNICIPALITIES, REGIONS
-from mentor.models import AuditEntry, BookingRequest, Proposal, SchoolLevel, Subject
+from mentor.models import BookingRequest, Proposal, SchoolLevel, Subject, VolunteerProfile
+from mentor.models.base import utcnow
 from mentor.models.enums import (
     REQUEST_TRANSITIONS,
     RequestStatus,
@@ -38,9 +40,11 @@ from mentor.models.enums import (
     VolunteerStatus,
 )
 from mentor.reports import labels
-from mentor.services import audit, lists
+from mentor.services import audit, booking_history, lists
 from mentor.services import requests as booking
+from mentor.services import schools as school_service
 from mentor.services.errors import DomainError
+from mentor.services.matching import priority_parts
 from mentor.teachers.edit_page import edit_request_page
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
@@ -112,13 +116,7 @@ def requests() -> str:
 @bp.get("/skoler")
 @role_required(*STAFF)
 def schools() -> str:
-    types = [
-        (SchoolType.FOLKESKOLE.value, _("Folkeskole")),
-        (SchoolType.FRISKOLE.value, _("Friskole/privatskole")),
-        (SchoolType.GYMNASIUM.value, _("Gymnasium")),
-        (SchoolType.ERHVERVSSKOLE.value, _("Erhvervsskole")),
-        (SchoolType.OTHER.value, _("Andet")),
-    ]
+    types = [(t.value, str(labels.SCHOOL_TYPES[t.value])) for t in SchoolType]
     return _list_page("schools", "coordinator/schools.html", types)
 
 
@@ -190,20 +188,22 @@ def _render_request(
 ) -> tuple[str, int]:
     visit = booking.visits_by_request(db.session, [found.id]).get(found.id)
     proposals = db.session.scalars(
-        sa.select(Proposal).where(Proposal.request_id == found.id).order_by(Proposal.created_at)
+        sa.select(Proposal)
+        .where(Proposal.request_id == found.id)
+        .options(joinedload(Proposal.volunteer).joinedload(VolunteerProfile.user))
+        .order_by(Proposal.created_at)
     ).all()
-    history = db.session.scalars(
-        sa.select(AuditEntry)
-        .where(AuditEntry.object_type == "request", AuditEntry.object_id == found.id)
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(30)
-    ).all()
+    today = utcnow().date()
     return render_template(
         "coordinator/request.html",
         booking_request=found,
         visit=visit,
         proposals=proposals,
-        history=history,
+        current=booking_history.current_match(db.session, found),
+        history=booking_history.history(db.session, found),
+        priority=priority_parts(found, found.school, today),
+        classification=school_service.classification(found.school),
+        address=school_service.full_address(found.school),
         status_form=status_form,
         format_label=labels.label(labels.FORMATS, found.format),
         gender_focus_label=labels.label(labels.GENDER_FOCUS, found.gender_focus),

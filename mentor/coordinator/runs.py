@@ -22,8 +22,9 @@ from mentor.coordinator.run_forms import (
 )
 from mentor.extensions import db
 from mentor.models import BookingRequest, MatchingRun, Programme, VolunteerProfile
+from mentor.models.base import utcnow
 from mentor.models.enums import Role, RunStatus
-from mentor.services import proposals, runs
+from mentor.services import candidates, proposals, runs
 from mentor.services.errors import DomainError
 from mentor.services.matching import Scope
 from mentor.services.matching_text import match_words, reason_text
@@ -165,14 +166,15 @@ def discard_run(run_id: int) -> Response:
 @bp.route("/bookinger/<int:request_id>/tildel", methods=["GET", "POST"])
 @role_required(*COORDINATORS)
 def assign(request_id: int) -> str | Response:
+    """Find rollemodel: the engine's ranking for this booking, a name search, one-click proposal."""
     booking = db.session.get(BookingRequest, request_id)
     if booking is None:
         abort(404)
     require_programme(current_user, booking.programme_id)
+    visible = programme_ids_for(current_user)
     form = ManualAssignForm()
     if form.validate_on_submit():
         volunteer = db.session.get(VolunteerProfile, form.volunteer_id.data)
-        visible = programme_ids_for(current_user)
         if volunteer is None or not any(p.id in visible for p in volunteer.programmes):
             form.volunteer_id.errors.append(_("Rollemodellen findes ikke i dine programmer."))
         else:
@@ -190,6 +192,25 @@ def assign(request_id: int) -> str | Response:
                 (target.errors if target is not None else form.form_errors).append(error.message)
             else:
                 db.session.commit()
-                flash(_("Forslaget er sendt til rollemodellen."), "success")
-                return redirect(url_for("coordinator.assign", request_id=booking.id))
-    return render_template("coordinator/assign.html", booking=booking, form=form)
+                flash(
+                    _("Forslaget er sendt til %(name)s.", name=volunteer.user.full_name),
+                    "success",
+                )
+                return redirect(url_for("coordinator.request_detail", request_id=booking.id))
+    query = request.args.get("q", "") if request.method == "GET" else request.form.get("q", "")
+    found = candidates.rank_candidates(
+        db.session,
+        booking.id,
+        now=utcnow(),
+        limit=request.args.get("antal", candidates.DEFAULT_LIMIT, type=int) or 1,
+        query=query,
+        visible_programme_ids=visible,
+    )
+    return render_template(
+        "coordinator/assign.html",
+        booking=booking,
+        form=form,
+        found=found,
+        chosen=form.volunteer_id.data if form.is_submitted() else None,
+        unmatchable=candidates.UNCHOOSABLE,
+    )

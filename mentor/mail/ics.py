@@ -37,15 +37,18 @@ def visit_uid(visit: Visit) -> str:
 def _location(visit: Visit) -> str:
     if visit.format == VisitFormat.VIRTUAL:
         return _("Virtuelt besøg (link følger fra læreren)")
+    from mentor.services.schools import full_address
+
     school = visit.request.school
-    parts = [school.name, school.address, school.postcode]
-    return ", ".join(p for p in parts if p)
+    return ", ".join(p for p in (school.name, full_address(school)) if p)
 
 
 def _description(visit: Visit, link: str | None) -> str:
     request = visit.request
+    from mentor.services.schools import teacher_contact
+
     volunteer = visit.volunteer.user.full_name if visit.volunteer else ""
-    teacher = request.teacher.full_name if request.teacher else ""
+    teacher = teacher_contact(request)
     lines = [
         _("Klasse: %(name)s (%(pupils)s elever)", name=request.class_name, pupils=request.pupils),
         _("Fag: %(subject)s", subject=request.primary_subject.name(str(get_locale() or "da"))),

@@ -2,6 +2,7 @@
 
 from mentor.models.audit import AuditEntry, SchedulerLease
 from mentor.models.base import Base, utcnow
+from mentor.models.bulk import BulkMessage
 from mentor.models.catalogue import Programme, ProgrammeGoal, SchoolLevel, Subject
 from mentor.models.mail import Notice, OutboxMail
 from mentor.models.matching import Feedback, MatchingRun, Proposal, Visit
@@ -21,6 +22,7 @@ __all__ = [
     "Base",
     "BlackoutDate",
     "BookingRequest",
+    "BulkMessage",
     "DateWindow",
     "Feedback",
     "MatchingRun",

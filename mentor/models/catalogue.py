@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentor.models.base import Base, str_enum
-from mentor.models.enums import LevelGroup
+from mentor.models.enums import GoalMeasure, LevelGroup
 
 subject_relations = sa.Table(
     "subject_relations",
@@ -67,6 +67,10 @@ class ProgrammeGoal(Base):
     period_end: Mapped[date]
     classes_goal: Mapped[int]
     pupils_goal: Mapped[int]
+    #: The figure the grade follows, so a grade means the same in every period.
+    measure: Mapped[GoalMeasure] = mapped_column(
+        str_enum(GoalMeasure, "goal_measure"), default=GoalMeasure.PUPILS
+    )
 
     programme: Mapped[Programme] = relationship(back_populates="goals")
     levels: Mapped[list[SchoolLevel]] = relationship(secondary=goal_levels)

@@ -47,9 +47,10 @@ class LevelGroup(enum.StrEnum):
 
 class SchoolType(enum.StrEnum):
     FOLKESKOLE = "folkeskole"
-    FRISKOLE = "friskole"
-    GYMNASIUM = "gymnasium"
-    ERHVERVSSKOLE = "erhvervsskole"
+    FRISKOLE = "friskole"  # friskole or privatskole
+    EFTERSKOLE = "efterskole"
+    GYMNASIUM = "gymnasium"  # stx, htx, hhx, hf
+    ERHVERVSSKOLE = "erhvervsskole"  # EUD, EUX
     OTHER = "other"
 
 
@@ -143,3 +144,15 @@ class MailStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+
+
+class GoalMeasure(enum.StrEnum):
+    """What a goal is graded on: pupils reached, or classes visited."""
+
+    PUPILS = "pupils"
+    CLASSES = "classes"
+
+
+class BulkAudience(enum.StrEnum):
+    VOLUNTEERS = "volunteers"
+    TEACHERS = "teachers"

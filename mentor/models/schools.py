@@ -25,16 +25,24 @@ class School(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160))
     school_type: Mapped[SchoolType] = mapped_column(str_enum(SchoolType, "school_type"))
+    #: Street and number; the postcode and city complete the address.
     address: Mapped[str] = mapped_column(sa.String(160), default="")
     postcode: Mapped[str] = mapped_column(sa.String(4), index=True)
+    #: The postcode's place name unless someone wrote a better one.
+    city: Mapped[str] = mapped_column(sa.String(80), default="")
+    phone: Mapped[str] = mapped_column(sa.String(32), default="")
     #: Official municipality and region codes, copied from the postcode at creation so
     #: reports can group without the geography file.
     municipality_code: Mapped[int] = mapped_column(index=True)
     region_code: Mapped[int] = mapped_column(index=True)
     latitude: Mapped[float]
     longitude: Mapped[float]
-    #: Outlying area (udkantsområde): regions report how many of these requests were met.
+    #: Outlying area (udkantsområde): weighs in matching, and regions report how many of
+    #: these requests were met. Follows Danmarks Statistik's municipality groups
+    #: (mentor.geo.groups) unless a coordinator overrode it for this school.
     outlying: Mapped[bool] = mapped_column(default=False)
+    #: Why a coordinator overrode the official classification; NULL while it follows it.
+    outlying_reason: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     teachers: Mapped[list[TeacherProfile]] = relationship(back_populates="school")

@@ -50,6 +50,8 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
+    #: Set by an admin: the account cannot log in until reactivated (data is kept).
+    deactivated_at: Mapped[datetime | None]
 
     coordinated_programmes: Mapped[list[Programme]] = relationship(
         secondary=coordinator_programmes, lazy="selectin"
@@ -60,8 +62,8 @@ class User(UserMixin, Base):
     teacher_profile: Mapped[TeacherProfile | None] = relationship(back_populates="user")
 
     @property
-    def is_active(self) -> bool:  # flask-login: deleted accounts cannot log in
-        return self.deleted_at is None
+    def is_active(self) -> bool:  # flask-login: deleted and deactivated accounts cannot log in
+        return self.deleted_at is None and self.deactivated_at is None
 
     @property
     def is_verified(self) -> bool:

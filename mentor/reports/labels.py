@@ -25,6 +25,15 @@ KINDS = {
     "young_ambassador": _l("Ung ambassadør"),
 }
 
+SCHOOL_TYPES = {
+    "folkeskole": _l("Folkeskole"),
+    "friskole": _l("Friskole/privatskole"),
+    "efterskole": _l("Efterskole"),
+    "gymnasium": _l("Gymnasium (stx, htx, hhx, hf)"),
+    "erhvervsskole": _l("Erhvervsskole (EUD, EUX)"),
+    "other": _l("Andet"),
+}
+
 GENDER_FOCUS = {
     "none": _l("Intet ønske"),
     "woman_preferred": _l("Gerne en kvinde"),

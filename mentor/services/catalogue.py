@@ -96,10 +96,24 @@ def ensure_reference_data(session: Session) -> None:
     session.flush()
 
 
-def add_standard_goals(session: Session, programme: Programme, year: int) -> None:
-    """Give KRAM its yearly activity goals (16 grundskole and 16 stx classes)."""
+def add_standard_goals(
+    session: Session,
+    programme: Programme,
+    year: int | None = None,
+    *,
+    period: tuple[date, date] | None = None,
+) -> None:
+    """Give KRAM its standard activity goals (16 grundskole and 16 stx classes).
+
+    For demo data and tests: in the running service coordinators keep the goals
+    (services.goals). The period is a calendar `year` or any `period`.
+    """
     levels = {lv.code: lv for lv in session.scalars(sa.select(SchoolLevel))}
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    if period is None:
+        if year is None:
+            raise ValueError("give a year or a period")
+        period = (date(year, 1, 1), date(year, 12, 31))
+    start, end = period
     session.add_all(
         [
             ProgrammeGoal(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from mentor import geo
+from mentor.geo.groups import is_outlying
 from mentor.models import (
     AvailabilityPeriod,
     BookingRequest,
@@ -35,6 +36,7 @@ from mentor.models.enums import (
     VolunteerStatus,
 )
 from mentor.services.catalogue import add_standard_goals, ensure_reference_data
+from mentor.services.goals import school_year
 
 #: The demo accounts' shared password, printed by `flask demo seed`; demo data only.
 DEMO_PASSWORD = "rollemodel-demo"
@@ -213,7 +215,12 @@ def seed_demo(
     levels_by_code = {lv.code: lv for lv in levels}
     subjects = list(session.scalars(sa.select(Subject).order_by(Subject.code)))
     if not programmes["KRAM"].goals:
-        add_standard_goals(session, programmes["KRAM"], today.year)
+        # Last school year's goals and this one's (1 August - 31 July), as coordinators set them.
+        this_year = school_year(today)[0].year
+        for first in (this_year - 1, this_year):
+            add_standard_goals(
+                session, programmes["KRAM"], period=(date(first, 8, 1), date(first + 1, 7, 31))
+            )
 
     def new_user(email: str, role: Role, name: str) -> User:
         user = User(
@@ -278,7 +285,8 @@ def seed_demo(
             region_code=place.region_code,
             latitude=place.latitude + jitter_lat,
             longitude=place.longitude + jitter_lon,
-            outlying=rng.random() < 0.2,
+            city=place.name,
+            outlying=is_outlying(place.municipality_code),
             created_at=now,
         )
         session.add(school)
@@ -381,7 +389,6 @@ def seed_demo(
             format=rng.choices(list(RequestFormat), weights=[50, 15, 35])[0],
             gender_focus=focus,
             grey_zone=rng.random() < 0.2,
-            priority=1 if school.outlying else 0,
             created_at=now,
         )
         first_day = today + timedelta(days=rng.randint(14, 120))

@@ -18,8 +18,8 @@ Goal progress is graded the way the regions do it: the share of the goal period 
 has passed says how much should have been reached by now; reached divided by that
 expected amount is the ratio, and thresholds (`IMPACT_GRADE_GOOD`,
 `IMPACT_GRADE_ACCEPTABLE` in the app config) turn the ratio into god / acceptabel /
-langsom fremdrift. The grade follows the pupils goal, which is what the regions fund;
-a goal with no pupils figure is graded on classes.
+langsom fremdrift. The grade follows the goal's measure (`ProgrammeGoal.measure`):
+pupils, which is what the regions fund, or classes.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from mentor.models.enums import (
     FeedbackAuthor,
     Gender,
     GenderFocus,
+    GoalMeasure,
     RequestStatus,
     RoleModelKind,
     VisitFormat,
@@ -179,6 +180,8 @@ class GoalProgress:
     expected_pupils: float
     ratio: float | None
     grade: Grade | None
+    #: "pupils" or "classes": the figure the grade follows.
+    measure: str = "pupils"
 
 
 @dataclass(frozen=True)
@@ -611,7 +614,9 @@ def _progress(
         share = period.elapsed_share(today)
         expected_classes = goal.classes_goal * share
         expected_pupils = goal.pupils_goal * share
-        if goal.pupils_goal > 0:
+        # The goal's own measure decides the grade, so "god fremdrift" means the same
+        # thing in every period, whatever the other figure says.
+        if goal.measure == GoalMeasure.PUPILS:
             ratio = pupils / expected_pupils if expected_pupils > 0 else None
         else:
             ratio = classes / expected_classes if expected_classes > 0 else None
@@ -634,6 +639,7 @@ def _progress(
                 expected_pupils=expected_pupils,
                 ratio=ratio,
                 grade=grade(ratio, thresholds),
+                measure=goal.measure.value,
             )
         )
     return result

@@ -133,8 +133,14 @@ def load_problem(
     exclusions: Iterable[tuple[int, int]] = (),
     request_ids: Iterable[int] | None = None,
     candidates_per_request: int = 16,
+    volunteer_where: Iterable[sa.ColumnElement[bool]] = (),
 ) -> LoadedProblem:
-    """Read open requests and matchable volunteers of a scope into a matching problem."""
+    """Read open requests and matchable volunteers of a scope into a matching problem.
+
+    `volunteer_where` narrows the volunteers read with further conditions on
+    `VolunteerProfile` (e.g. those who could possibly reach one school); they must only
+    leave out volunteers the engine would rule out anyway.
+    """
     programme = session.get(Programme, scope.programme_id)
     if programme is None:
         raise LookupError(f"programme {scope.programme_id} does not exist")
@@ -187,16 +193,7 @@ def load_problem(
     loaded = LoadedProblem(problem=matching.Problem(requests=(), volunteers=()), digest="")
     requests = []
     for request, school in request_rows:
-        waited_days = max((today - request.created_at.date()).days, 0)
-        # Priority prices an unmatched request: outlying schools, grey-zone focus and long
-        # waits make leaving the class without a visit cost more.
-        priority = (
-            1.0
-            + 0.5 * school.outlying
-            + 0.3 * request.grey_zone
-            + 0.25 * request.priority
-            + 0.5 * min(waited_days / 90, 1.0)
-        )
+        priority = sum(priority_parts(request, school, today).values())
         requests.append(
             matching.Request(
                 id=request.id,
@@ -221,7 +218,11 @@ def load_problem(
         loaded.request_focus[request.id] = request.gender_focus.value
         loaded.request_labels[request.id] = f"{school.name} {request.class_name}".strip()
 
-    volunteers = _load_volunteers(session, programme, scope, today, loaded) if requests else []
+    volunteers = (
+        _load_volunteers(session, programme, scope, today, loaded, tuple(volunteer_where))
+        if requests
+        else []
+    )
     locks, exclusions = frozenset(locks), frozenset(exclusions)
     loaded.problem = matching.Problem(
         requests=tuple(requests),
@@ -241,8 +242,29 @@ def load_problem(
     return loaded
 
 
+def priority_parts(request: BookingRequest, school: School, today: date) -> dict[str, float]:
+    """What makes leaving this request unmatched cost more, part by part (they add up).
+
+    Outlying schools (see mentor.geo.groups), grey-zone focus, a coordinator's extra
+    priority and long waits all raise the price of leaving a class without a visit.
+    """
+    waited_days = max((today - request.created_at.date()).days, 0)
+    return {
+        "base": 1.0,
+        "outlying": 0.5 * school.outlying,
+        "grey_zone": 0.3 * request.grey_zone,
+        "extra": 0.25 * request.priority,
+        "waiting": 0.5 * min(waited_days / 90, 1.0),
+    }
+
+
 def _load_volunteers(
-    session: Session, programme: Programme, scope: Scope, today: date, loaded: LoadedProblem
+    session: Session,
+    programme: Programme,
+    scope: Scope,
+    today: date,
+    loaded: LoadedProblem,
+    where: tuple[sa.ColumnElement[bool], ...] = (),
 ) -> list[matching.Volunteer]:
     """Approved, verified, enrolled volunteers with capacity left in the term."""
     term = term_bounds(scope.period_from or today)
@@ -255,8 +277,10 @@ def _load_volunteers(
             VolunteerProfile.status == VolunteerStatus.APPROVED,
             User.email_verified_at.is_not(None),
             User.deleted_at.is_(None),
+            User.deactivated_at.is_(None),
             sa.or_(VolunteerProfile.paused_until.is_(None), VolunteerProfile.paused_until <= today),
             VolunteerProfile.visits_per_term > 0,
+            *where,
         )
         .order_by(VolunteerProfile.id)
     )

@@ -416,11 +416,13 @@ def manual_check(
         warnings.append(_("Rollemodellen har ikke flere ledige besøg i terminen."))
     if request.programme not in volunteer.programmes:
         warnings.append(_("Rollemodellen er ikke med i programmet."))
+    # Only this volunteer is read: the pair's feasibility depends on nobody else.
     loaded = load_problem(
         session,
         Scope(programme_id=request.programme_id),
         today=now.date(),
         request_ids=[request.id],
+        volunteer_where=[VolunteerProfile.id == volunteer.id],
     )
     problem = loaded.problem
     candidates = [v for v in problem.volunteers if v.id == volunteer.id]

@@ -284,7 +284,6 @@ def create_request(
         status=RequestStatus.SUBMITTED,
         created_at=now,
         updated_at=now,
-        priority=1 if profile.school.outlying else 0,
     )
     _apply(request, data, programme, level, primary, others)
     session.add(request)

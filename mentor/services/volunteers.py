@@ -24,6 +24,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session, joinedload
 
 from mentor import geo
+from mentor.links import external_url
+from mentor.mail.outbox import queue_templated
 from mentor.models import (
     AvailabilityPeriod,
     BlackoutDate,
@@ -56,6 +58,8 @@ LANGUAGES: tuple[str, ...] = ("da", "en", "de", "fr", "es", "ar", "tr", "uk", "p
 MAX_PERIODS = 3
 MAX_BLACKOUT_DATES = 60
 STORY_MAX = 2000
+#: The rejection mail carries the coordinator's reason: a few words at least.
+MIN_REJECTION_REASON = 5
 
 
 @dataclass(frozen=True)
@@ -315,6 +319,14 @@ def approve(
         now=now,
         changes={"status": [before, profile.status.value]},
     )
+    queue_templated(
+        session,
+        kind="volunteer_approved",
+        dedupe_key=f"volunteer_approved:{profile.id}:{now:%Y%m%d%H%M%S}",
+        to=profile.user,
+        template="volunteer_approved",
+        link=external_url("volunteers.profile"),
+    )
     return profile
 
 
@@ -325,11 +337,17 @@ def reject(
     reason: str = "",
     now: datetime | None = None,
 ) -> VolunteerProfile:
-    """Refuse (or withdraw) a volunteer's approval; they are no longer matchable."""
+    """Refuse (or withdraw) a volunteer's approval; they are no longer matchable.
+
+    The volunteer gets a mail with the coordinator's reason, so a reason is required.
+    """
     now = now or utcnow()
     _require_coordinator(actor)
     if profile.status == VolunteerStatus.REJECTED:
         raise DomainError(_("Rollemodellen er allerede afvist."))
+    reason = _clean(reason, 300)
+    if len(reason) < MIN_REJECTION_REASON:
+        raise DomainError(_("Skriv en begrundelse; rollemodellen får den på mail."), field="reason")
     before = profile.status.value
     profile.status = VolunteerStatus.REJECTED
     profile.approved_at = None
@@ -342,7 +360,16 @@ def reject(
         profile.id,
         now=now,
         changes={"status": [before, profile.status.value]},
-        reason=_clean(reason, 300),
+        reason=reason,
+    )
+    queue_templated(
+        session,
+        kind="volunteer_rejected",
+        dedupe_key=f"volunteer_rejected:{profile.id}:{now:%Y%m%d%H%M%S}",
+        to=profile.user,
+        template="volunteer_rejected",
+        reason=reason,
+        link=external_url("auth.account"),
     )
     return profile
 

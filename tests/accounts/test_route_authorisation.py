@@ -7,14 +7,14 @@ it, and (where it names an object) as a user of the right role who does not own 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from mentor.extensions import db
-from mentor.models import MatchingRun, Proposal, Subject
+from mentor.models import MatchingRun, ProgrammeGoal, Proposal, Subject
 from mentor.models.enums import ProposalStatus, Role
 from tests import factories as f
 
@@ -84,7 +84,16 @@ def world(app: Flask) -> dict[str, object]:
             expires_at=f.NOW + timedelta(days=7),
         )
         run = MatchingRun(programme_id=request.programme_id, result={})
-        s.add_all([proposal, run])
+        goal = ProgrammeGoal(
+            programme=f.programme(s, "BOOK"),
+            label="Hemmelig Skole mål",
+            period_start=date(2026, 8, 1),
+            period_end=date(2027, 7, 31),
+            classes_goal=10,
+            pupils_goal=200,
+            levels=[f.level(s, "udskoling")],
+        )
+        s.add_all([proposal, run, goal])
         s.commit()
         ids.update(
             user_id=volunteer.id,
@@ -95,6 +104,8 @@ def world(app: Flask) -> dict[str, object]:
             visit_id=visit.id,
             proposal_id=proposal.id,
             subject_id=s.scalars(sa.select(Subject.id)).first(),
+            goal_id=goal.id,
+            school_id=own_school.id,
         )
         ids["people"] = {role: p.id for role, p in people.items()}
         ids["others"] = {
@@ -182,7 +193,8 @@ def test_every_route_is_public_on_purpose_or_refuses_the_wrong_person(app, world
 def test_object_routes_refuse_a_user_of_the_right_role_who_does_not_own_the_object(
     app, world
 ) -> None:
-    object_params = {"run_id", "volunteer_id", "request_id", "visit_id", "proposal_id"}
+    # Schools are left out on purpose: any coordinator may correct any school.
+    object_params = {"run_id", "volunteer_id", "request_id", "visit_id", "proposal_id", "goal_id"}
     problems, checked = [], 0
     for endpoint, method, url, args in _urls(app, world):
         allowed = _allowed_roles(endpoint)

@@ -99,18 +99,23 @@ def test_duplicate_signup_is_a_field_error(client) -> None:
 
 
 def test_teacher_signs_up_and_adds_a_new_school(app, client, read_link) -> None:
+    data = {
+        "full_name": "Lars Lærer",
+        "email": "lars@skole.dk",
+        "password": PASSWORD,
+        "consent": "y",
+        "school_id": "0",
+        "school_name": "Rønne Privatskole",
+        "school_type": "friskole",
+        "school_postcode": "3700",
+    }
+    # A new school needs its street address: the role model must find the way.
+    missing = client.post("/tilmeld/laerer", data=data)
+    assert missing.status_code == 200
+    assert "Skriv skolens adresse" in missing.get_data(as_text=True)
     response = client.post(
         "/tilmeld/laerer",
-        data={
-            "full_name": "Lars Lærer",
-            "email": "lars@skole.dk",
-            "password": PASSWORD,
-            "consent": "y",
-            "school_id": "0",
-            "school_name": "Rønne Privatskole",
-            "school_type": "friskole",
-            "school_postcode": "3700",
-        },
+        data=data | {"school_address": "Skolevej 4", "school_phone": "56 95 00 00"},
     )
     assert response.status_code == 302
     with app.app_context():
@@ -120,6 +125,13 @@ def test_teacher_signs_up_and_adds_a_new_school(app, client, read_link) -> None:
             1084,
             400,
         )
+        assert (school.address, school.city, school.phone) == (
+            "Skolevej 4",
+            "Rønne",
+            "56 95 00 00",
+        )
+        # Bornholm is a rural municipality in Danmarks Statistik's groups.
+        assert school.outlying is True and school.outlying_reason is None
         user = db.session.scalar(sa.select(User).where(User.email == "lars@skole.dk"))
         assert user.role == Role.TEACHER and user.teacher_profile.school_id == school.id
     assert read_link("lars@skole.dk").startswith("/bekraeft/")
@@ -136,6 +148,7 @@ def test_teacher_signup_with_unknown_postcode_is_a_field_error(app, client) -> N
             "school_id": "0",
             "school_name": "Ingenstedskolen",
             "school_type": "folkeskole",
+            "school_address": "Skolevej 1",
             "school_postcode": "0001",
         },
     )

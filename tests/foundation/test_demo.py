@@ -2,6 +2,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from mentor.geo.groups import is_outlying
 from mentor.models import BookingRequest, Programme, School, User, VolunteerProfile
 from mentor.models.enums import Gender, Role
 from mentor.services.demo import seed_demo
@@ -45,7 +46,17 @@ def test_demo_seed_is_realistic(session) -> None:
         sa.select(VolunteerProfile).where(VolunteerProfile.programmes.any(Programme.id == kram.id))
     ).all()
     assert enrolled and all(v.gender == Gender.WOMAN for v in enrolled)
-    assert len(kram.goals) == 2
+    # Last school year's goals and this one's, each 1 August - 31 July.
+    periods = sorted({(g.period_start, g.period_end) for g in kram.goals})
+    this_year = TODAY.year if TODAY.month >= 8 else TODAY.year - 1
+    assert periods == [
+        (date(this_year - 1, 8, 1), date(this_year, 7, 31)),
+        (date(this_year, 8, 1), date(this_year + 1, 7, 31)),
+    ]
+    assert len(kram.goals) == 4
+    # Outlying schools follow Danmarks Statistik's municipality groups.
+    for school in session.scalars(sa.select(School)):
+        assert school.outlying == is_outlying(school.municipality_code)
     windows = [w.day for r in session.scalars(sa.select(BookingRequest)) for w in r.windows]
     assert all(d > TODAY and d.weekday() < 5 for d in windows)
 

@@ -353,7 +353,9 @@ def test_coordinator_edits_a_request_with_an_audit_entry(client, world, session)
     assert entry.actor_id == coordinator.id
     assert entry.details["changes"]["pupils"] == [24, 19]
     history = client.get(f"/koordinator/bookinger/{request.id}").get_data(as_text=True)
-    assert "request_updated" in history
+    # The history reads in words, never in the log's codes.
+    assert "request_updated" not in history
+    assert f"{coordinator.full_name} rettede bookingen: program, elever" in history
 
 
 def test_training_can_be_removed_and_visits_list_filters_missing_feedback(client, world, session):
