@@ -10,9 +10,11 @@ then `CandidateList.engine_would_wait` is true and the list shows what is possib
 A name search (`query`) adds anyone else, each with either their price or the plain
 reason the engine cannot choose them.
 
-Speed: only volunteers who could reach the school (a box around it, from their own
-travel radius) or take a virtual visit are read from the database. The box is a
-necessary condition of the engine's distance rule, never a stricter one.
+Speed: one query lists the volunteers who could take the booking (approved, in the
+programme, at the level, within a box around the school as wide as their own travel
+radius or able to visit virtually), each with a lower bound on their cost; the engine
+prices them in that order, in growing batches, and stops as soon as nobody left in line
+can enter the top. The box and the bound only ever widen the engine's rules.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from mentor.models import (
     User,
     VolunteerProfile,
 )
+from mentor.models.catalogue import subject_relations
 from mentor.models.enums import (
     Gender,
     GenderFocus,
@@ -45,7 +48,7 @@ from mentor.models.enums import (
     TrainingKind,
     VolunteerStatus,
 )
-from mentor.models.volunteers import volunteer_levels, volunteer_programmes
+from mentor.models.volunteers import volunteer_levels, volunteer_programmes, volunteer_subjects
 from mentor.services.errors import NotFound
 from mentor.services.matching import (
     MIN_LEAD_DAYS,
@@ -59,6 +62,8 @@ from mentor.services.matching import (
 from mentor.services.matching_text import match_words, names_of
 
 DEFAULT_LIMIT = 10
+#: Volunteers priced in the first batch; each further batch is twice as large.
+FIRST_BATCH = 64
 #: Account states no reason can override: such a person is never proposed from the list.
 UNCHOOSABLE = frozenset({"inactive", "unverified", "not_approved", "programme", "closed"})
 MAX_LIMIT = 200
@@ -129,8 +134,10 @@ class CandidateList:
     request_id: int
     #: Feasible volunteers, best first, at most `limit`.
     ranked: list[Candidate]
-    #: How many volunteers are feasible in all.
+    #: How many feasible volunteers were priced; all of them when `complete`.
     feasible_count: int
+    #: False when the top was certain before every feasible volunteer was priced.
+    complete: bool
     #: The engine's price of leaving the booking unmatched (None: not open for matching).
     unmatched_price: float | None
     #: True when even the best candidate costs more than leaving the booking open, so a
@@ -165,48 +172,184 @@ def rank_candidates(
     today = now.date()
     tried = _tried(session, request.id)
     note = None
-    pricing = None
-    loaded = None
+    ranking: _Ranking | None = None
     if request.status not in OPEN_STATUSES:
         note = _("Bookingen er ikke åben for nye forslag.")
     else:
-        loaded = load_problem(
-            session,
-            Scope(programme_id=request.programme_id),
-            today=today,
-            request_ids=[request.id],
-            exclusions={(request.id, v) for v in tried},
-            volunteer_where=_could_take(session, request),
-        )
-        if not loaded.problem.requests:
+        ranking = _rank(session, request, today, tried, limit)
+        if ranking is None:
             note = _(
                 "Bookingen har ingen dato, der ligger mindst %(days)d dage frem.",
                 days=MIN_LEAD_DAYS,
             )
-        else:
-            pricing = _price(loaded, request.id, limit=limit)
     ranked: list[Candidate] = []
-    if pricing is not None and loaded is not None:
-        loads = _loads(session, [p.volunteer_id for p in pricing.ranked], today)
-        for rank, priced in enumerate(pricing.ranked, start=1):
-            ranked.append(_candidate(loaded, request, priced, loads, rank))
+    if ranking is not None:
+        loads = _loads(session, [p.volunteer_id for p in ranking.ranked], today)
+        for rank, priced in enumerate(ranking.ranked, start=1):
+            ranked.append(_candidate(ranking.loaded, request, priced, loads, rank))
     searched = (
-        _search(session, request, query, now, loaded, ranked, tried, visible_programme_ids)
+        _search(
+            session,
+            request,
+            query,
+            now,
+            ranking.loaded if ranking else None,
+            ranked,
+            tried,
+            visible_programme_ids,
+        )
         if query
         else []
     )
     return CandidateList(
         request_id=request.id,
         ranked=ranked,
-        feasible_count=pricing.feasible_count if pricing else 0,
-        unmatched_price=pricing.unmatched_price if pricing else None,
+        feasible_count=ranking.feasible_count if ranking else 0,
+        complete=ranking.complete if ranking else True,
+        unmatched_price=ranking.unmatched_price if ranking else None,
         engine_would_wait=bool(
-            pricing and pricing.ranked and pricing.ranked[0].cost >= pricing.unmatched_price
+            ranking and ranking.ranked and ranking.ranked[0].cost >= ranking.unmatched_price
         ),
         searched=searched,
         query=query,
         note=note,
     )
+
+
+@dataclass
+class _Ranking:
+    ranked: list[matching.PricedVolunteer]
+    feasible_count: int
+    complete: bool
+    unmatched_price: float
+    #: The first problem read: request, names of subjects, levels and volunteers.
+    loaded: LoadedProblem
+
+
+def _rank(
+    session: Session, request: BookingRequest, today: date, tried: set[int], limit: int
+) -> _Ranking | None:
+    """Price the volunteers in order of the least they can cost, until the top is certain.
+
+    One query lists every volunteer who could take the booking with a lower bound on
+    their cost (`_least_cost`), lowest first. They are priced by the engine in growing
+    batches; once `limit` volunteers cost less than the bound of the next one in line,
+    nobody further on can enter the top, so the ranking is the one pricing everybody
+    would give, read from a fraction of the corps.
+    """
+    weights = matching.Weights()
+    least = _least_cost(session, request, weights)
+    conditions = [*_could_take(session, request), _reach(request)]
+    if tried:
+        conditions.append(VolunteerProfile.id.not_in(tried))
+    queue = session.execute(
+        sa.select(VolunteerProfile.id, least)
+        .where(*conditions)
+        .order_by(least, VolunteerProfile.id)
+    ).all()
+    result: _Ranking | None = None
+    position, batch = 0, max(FIRST_BATCH, 2 * limit)
+    while result is None or position < len(queue):
+        ids = [vid for vid, _bound in queue[position : position + batch]]
+        position += len(ids)
+        loaded = load_problem(
+            session,
+            Scope(programme_id=request.programme_id),
+            today=today,
+            request_ids=[request.id],
+            weights=weights,
+            volunteer_where=[VolunteerProfile.id.in_(ids)] if ids else [sa.false()],
+        )
+        if not loaded.problem.requests:
+            return None
+        pricing = _price(loaded, request.id, limit=limit)
+        if result is None:
+            result = _Ranking([], 0, True, pricing.unmatched_price, loaded)
+        else:
+            result.loaded.volunteer_names.update(loaded.volunteer_names)
+            result.loaded.volunteer_women.update(loaded.volunteer_women)
+        result.ranked = sorted(
+            [*result.ranked, *pricing.ranked], key=lambda p: (p.cost, p.volunteer_id)
+        )[:limit]
+        result.feasible_count += pricing.feasible_count
+        following = float(queue[position][1]) if position < len(queue) else math.inf
+        if len(result.ranked) >= limit and result.ranked[-1].cost < following:
+            result.complete = math.isinf(following)
+            break
+        batch *= 2
+    return result
+
+
+def _least_cost(
+    session: Session, request: BookingRequest, weights: matching.Weights
+) -> sa.ColumnElement[float]:
+    """A lower bound, in SQL, on what each volunteer can cost for this booking.
+
+    The engine's cost is a sum of parts that are never negative; the bound keeps the
+    subject part exactly and the least of the distance part (a straight line is at least
+    the north-south distance, and at least the east-west distance at BOX_LATITUDE) and the
+    virtual part, both shrunk by BOX_SLACK. It must never exceed the engine's cost:
+    `_rank` relies on it.
+    """
+    primary = sa.exists().where(
+        volunteer_subjects.c.volunteer_id == VolunteerProfile.id,
+        volunteer_subjects.c.subject_id == request.primary_subject_id,
+    )
+    related_ids = {s.id for s in request.other_subjects} | set(
+        session.scalars(
+            sa.select(subject_relations.c.related_id).where(
+                subject_relations.c.subject_id == request.primary_subject_id
+            )
+        )
+    )
+    related_ids.discard(request.primary_subject_id)
+    related = (
+        sa.exists().where(
+            volunteer_subjects.c.volunteer_id == VolunteerProfile.id,
+            volunteer_subjects.c.subject_id.in_(related_ids),
+        )
+        if related_ids
+        else sa.false()
+    )
+    # With an infinite weight the engine refuses such volunteers; any large bound orders them.
+    other = weights.subject_other if math.isfinite(weights.subject_other) else 1e9
+    subject = sa.case(
+        (primary, sa.literal(0.0)), (related, sa.literal(weights.subject_related)), else_=other
+    )
+    virtual = weights.virtual / BOX_SLACK
+    near = _near(request)
+    if near is None:
+        return subject + virtual
+    school = request.school
+    north_south = sa.func.abs(VolunteerProfile.latitude - school.latitude) * KM_PER_DEGREE
+    east_west = sa.func.abs(VolunteerProfile.longitude - school.longitude) * (
+        KM_PER_DEGREE * math.cos(math.radians(BOX_LATITUDE))
+    )
+    if abs(school.latitude) < BOX_LATITUDE:
+        east_west = sa.case(
+            (sa.func.abs(VolunteerProfile.latitude) >= BOX_LATITUDE, sa.literal(0.0)),
+            else_=east_west,
+        )
+    else:
+        east_west = sa.literal(0.0)
+    straight = sa.case((north_south > east_west, north_south), else_=east_west)
+    distance = sa.case(
+        (VolunteerProfile.travel_radius_km <= 0, sa.literal(0.0)),
+        else_=weights.distance
+        * straight
+        / (sa.cast(VolunteerProfile.travel_radius_km, sa.Float) * BOX_SLACK),
+    )
+    if request.format != RequestFormat.PHYSICAL:
+        # Near or not, a virtual visit costs the virtual part: the least of the two counts.
+        distance = sa.case(
+            (near, sa.case((distance < virtual, distance), else_=virtual)), else_=virtual
+        )
+    return subject + distance
+
+
+def _reach(request: BookingRequest) -> sa.ColumnElement[bool]:
+    near, online = _near(request), _online(request)
+    return sa.or_(*(c for c in (near, online) if c is not None))
 
 
 def _price(
@@ -231,50 +374,65 @@ def _tried(session: Session, request_id: int) -> set[int]:
 def _could_take(session: Session, request: BookingRequest) -> list[sa.ColumnElement[bool]]:
     """SQL conditions every volunteer the engine could match to this booking meets.
 
-    Each mirrors one hard rule of `matching.rules` and is never stricter: the level,
-    women-only programmes and "woman required", and reach — within a box around the
-    school as wide as the volunteer's own radius, or virtual if the booking allows it.
+    Each mirrors one rule of `load_problem` or `matching.rules` and is never stricter:
+    approval, programme, level, women-only programmes and "woman required". Reach is
+    `_near` or `_online`.
     """
-    school = request.school
     conditions: list[sa.ColumnElement[bool]] = [
+        # Matchable at all (load_problem checks the rest: account, pause, capacity).
+        VolunteerProfile.status == VolunteerStatus.APPROVED,
+        VolunteerProfile.visits_per_term > 0,
+        sa.exists().where(
+            volunteer_programmes.c.volunteer_id == VolunteerProfile.id,
+            volunteer_programmes.c.programme_id == request.programme_id,
+        ),
         sa.exists().where(
             volunteer_levels.c.volunteer_id == VolunteerProfile.id,
             volunteer_levels.c.level_id == request.level_id,
-        )
+        ),
     ]
     programme = session.get(Programme, request.programme_id)
     if (programme is not None and programme.women_only) or (
         request.gender_focus == GenderFocus.WOMAN_REQUIRED
     ):
         conditions.append(VolunteerProfile.gender == Gender.WOMAN)
-    reach: list[sa.ColumnElement[bool]] = []
-    if request.format != RequestFormat.VIRTUAL:
-        radius = VolunteerProfile.travel_radius_km * BOX_SLACK
-        near_lat = (
-            sa.func.abs(VolunteerProfile.latitude - school.latitude) * KM_PER_DEGREE <= radius
-        )
-        cos_box = math.cos(math.radians(BOX_LATITUDE))
-        near_lon = (
-            sa.func.abs(VolunteerProfile.longitude - school.longitude) * (KM_PER_DEGREE * cos_box)
-            <= radius
-        )
-        if abs(school.latitude) < BOX_LATITUDE:
-            outside_box = sa.func.abs(VolunteerProfile.latitude) >= BOX_LATITUDE
-            reach.append(sa.and_(near_lat, sa.or_(near_lon, outside_box)))
-        else:
-            reach.append(near_lat)
-    if request.format != RequestFormat.PHYSICAL:
-        reach.append(
-            sa.and_(
-                VolunteerProfile.virtual_ok.is_(True),
-                sa.exists().where(
-                    TrainingRecord.volunteer_id == VolunteerProfile.id,
-                    TrainingRecord.kind == TrainingKind.VIRTUAL,
-                ),
-            )
-        )
-    conditions.append(sa.or_(*reach))
     return conditions
+
+
+def _near(request: BookingRequest) -> sa.ColumnElement[bool] | None:
+    """Within a box around the school as wide as the volunteer's own radius (physical only).
+
+    The box only widens the engine's rule (straight-line km within the radius): a
+    latitude difference alone is at most that distance, and so is the longitude
+    difference scaled by cos(BOX_LATITUDE), for points south of BOX_LATITUDE.
+    """
+    if request.format == RequestFormat.VIRTUAL:
+        return None
+    school = request.school
+    radius = VolunteerProfile.travel_radius_km * BOX_SLACK
+    near_lat = sa.func.abs(VolunteerProfile.latitude - school.latitude) * KM_PER_DEGREE <= radius
+    if abs(school.latitude) >= BOX_LATITUDE:
+        return near_lat
+    cos_box = math.cos(math.radians(BOX_LATITUDE))
+    near_lon = (
+        sa.func.abs(VolunteerProfile.longitude - school.longitude) * (KM_PER_DEGREE * cos_box)
+        <= radius
+    )
+    outside_box = sa.func.abs(VolunteerProfile.latitude) >= BOX_LATITUDE
+    return sa.and_(near_lat, sa.or_(near_lon, outside_box))
+
+
+def _online(request: BookingRequest) -> sa.ColumnElement[bool] | None:
+    """Willing and trained to visit virtually, when the booking allows a virtual visit."""
+    if request.format == RequestFormat.PHYSICAL:
+        return None
+    return sa.and_(
+        VolunteerProfile.virtual_ok.is_(True),
+        sa.exists().where(
+            TrainingRecord.volunteer_id == VolunteerProfile.id,
+            TrainingRecord.kind == TrainingKind.VIRTUAL,
+        ),
+    )
 
 
 def _loads(session: Session, volunteer_ids: list[int], today: date) -> dict[int, tuple[int, int]]:

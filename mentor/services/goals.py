@@ -166,10 +166,10 @@ def save_goal(
             _("Programmet har allerede et mål med det navn i perioden."), field="label"
         )
     before = _snapshot(goal) if goal is not None else None
+    programme = session.get(Programme, data.programme_id)
     if goal is None:
         goal = ProgrammeGoal()
-        session.add(goal)
-    goal.programme = session.get(Programme, data.programme_id)  # type: ignore[assignment]
+    goal.programme = programme  # type: ignore[assignment]
     goal.label = label
     goal.period_start = data.period_start
     goal.period_end = data.period_end
@@ -177,6 +177,7 @@ def save_goal(
     goal.measure = data.measure
     goal.classes_goal = data.classes_goal
     goal.pupils_goal = data.pupils_goal
+    session.add(goal)
     session.flush()
     after = _snapshot(goal)
     if before is None:
@@ -216,11 +217,23 @@ def periods(session: Session, programme_ids: Collection[int]) -> list[tuple[date
 
 
 def next_period(start: date, end: date) -> tuple[date, date]:
-    """The period after this one: the next school year, or as long again right after."""
+    """The period after this one: the next school year, or as long again right after.
+
+    Only for `day.day == 1` does `_add_months` keep the day, which is all it is used for.
+    """
     if school_year(start) == (start, end):
         return date(start.year + 1, 8, 1), date(end.year + 1, 7, 31)
     following = end + timedelta(days=1)
+    if start.day == 1 and following.day == 1:
+        # Whole months (a half-year, a quarter): as many months again.
+        months = (following.year - start.year) * 12 + following.month - start.month
+        return following, _add_months(following, months) - timedelta(days=1)
     return following, following + (end - start)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def copy_goals(

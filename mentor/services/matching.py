@@ -223,7 +223,11 @@ def load_problem(
         if requests
         else []
     )
-    locks, exclusions = frozenset(locks), frozenset(exclusions)
+    locks = frozenset(locks)
+    # An exclusion of someone not read (full, paused, no longer approved) rules out
+    # nothing; the engine would refuse it as an unknown id.
+    present = {v.id for v in volunteers}
+    exclusions = frozenset((r, v) for r, v in exclusions if v in present)
     loaded.problem = matching.Problem(
         requests=tuple(requests),
         volunteers=tuple(volunteers),

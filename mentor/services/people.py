@@ -169,20 +169,6 @@ def _require_admin(actor: User, target: User) -> None:
         raise DomainError(_("Kontoen er slettet."))
 
 
-def _other_admins(session: Session, target: User) -> int:
-    return (
-        session.scalar(
-            sa.select(sa.func.count(User.id)).where(
-                User.role == Role.ADMIN,
-                User.id != target.id,
-                User.deleted_at.is_(None),
-                User.deactivated_at.is_(None),
-            )
-        )
-        or 0
-    )
-
-
 def change_role(
     session: Session, actor: User, target: User, role: Role, now: datetime | None = None
 ) -> User:
@@ -193,14 +179,13 @@ def change_role(
     """
     now = now or utcnow()
     _require_admin(actor, target)
+    # Never one's own: so the acting admin always remains, and an admin is never locked out.
     if target.id == actor.id:
         raise DomainError(_("Du kan ikke ændre din egen rolle."), field="role")
     if role not in STAFF_ROLES or target.role not in STAFF_ROLES:
         raise DomainError(_("Kun koordinatorer og administratorer kan skifte rolle."), field="role")
     if target.role == role:
         return target
-    if target.role == Role.ADMIN and _other_admins(session, target) == 0:
-        raise DomainError(_("Der skal altid være mindst én aktiv administrator."), field="role")
     before = target.role.value
     target.role = role
     if role == Role.ADMIN:
@@ -227,8 +212,6 @@ def deactivate_user(
         raise DomainError(_("Du kan ikke deaktivere din egen konto."))
     if target.deactivated_at is not None:
         raise DomainError(_("Kontoen er allerede deaktiveret."))
-    if target.role == Role.ADMIN and _other_admins(session, target) == 0:
-        raise DomainError(_("Der skal altid være mindst én aktiv administrator."))
     target.deactivated_at = now
     withdrawn = _withdraw_pending_proposals(session, target, now)
     audit.record(
