@@ -32,10 +32,12 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext
 SAME_IN_ENGLISH = {
     "%(km).0f km",
     "Administration",
+    "Administrator",
     "Booking",
     "Booking: %(level)s",
     "Format",
     "Job",
+    "Log",
     "Matching",
     "Matching #%(id)d",
     "Note",
