@@ -231,27 +231,20 @@ def _rank(
 ) -> _Ranking | None:
     """Price the volunteers in order of the least they can cost, until the top is certain.
 
-    One query lists every volunteer who could take the booking with a lower bound on
-    their cost (`_least_cost`), lowest first. They are priced by the engine in growing
+    A queue lists the volunteers who could take the booking with a lower bound on their
+    cost (`least_cost`), lowest first. They are priced by the engine in growing
     batches; once `limit` volunteers cost less than the bound of the next one in line,
     nobody further on can enter the top, so the ranking is the one pricing everybody
-    would give, read from a fraction of the corps.
+    would give, read from a fraction of the corps. Volunteers beyond reach who could
+    visit virtually all cost at least the virtual part: they join the queue only if
+    the ranking gets that far.
     """
     weights = matching.Weights()
-    least = _least_cost(session, request, weights)
-    conditions = [*_could_take(session, request), _reach(request)]
-    if tried:
-        conditions.append(VolunteerProfile.id.not_in(tried))
-    queue = session.execute(
-        sa.select(VolunteerProfile.id, least)
-        .where(*conditions)
-        .order_by(least, VolunteerProfile.id)
-    ).all()
+    queue = _Queue(session, request, tried, weights)
     result: _Ranking | None = None
-    position, batch = 0, max(FIRST_BATCH, 2 * limit)
-    while result is None or position < len(queue):
-        ids = [vid for vid, _bound in queue[position : position + batch]]
-        position += len(ids)
+    batch = max(FIRST_BATCH, 2 * limit)
+    while True:
+        ids = queue.take(batch)
         loaded = load_problem(
             session,
             Scope(programme_id=request.programme_id),
@@ -272,25 +265,98 @@ def _rank(
             [*result.ranked, *pricing.ranked], key=lambda p: (p.cost, p.volunteer_id)
         )[:limit]
         result.feasible_count += pricing.feasible_count
-        following = float(queue[position][1]) if position < len(queue) else math.inf
+        following = queue.next_bound()
+        if math.isinf(following):
+            return result  # everybody priced
         if len(result.ranked) >= limit and result.ranked[-1].cost < following:
-            result.complete = math.isinf(following)
-            break
+            result.complete = False
+            return result
         batch *= 2
-    return result
 
 
-def _least_cost(
-    session: Session, request: BookingRequest, weights: matching.Weights
-) -> sa.ColumnElement[float]:
-    """A lower bound, in SQL, on what each volunteer can cost for this booking.
+class _Queue:
+    """Volunteers who could take the booking, by their least possible cost.
 
-    The engine's cost is a sum of parts that are never negative; the bound keeps the
-    subject part exactly and the least of the distance part (a straight line is at least
-    the north-south distance, and at least the east-west distance at BOX_LATITUDE) and the
-    virtual part, both shrunk by BOX_SLACK. It must never exceed the engine's cost:
-    `_rank` relies on it.
+    Those within reach are read at once; the rest, who can only visit virtually, are
+    read the first time the queue reaches the virtual part's cost.
     """
+
+    def __init__(
+        self,
+        session: Session,
+        request: BookingRequest,
+        tried: set[int],
+        weights: matching.Weights,
+    ) -> None:
+        self.session, self.request, self.weights = session, request, weights
+        self.fits = _subject_fit(session, request)
+        self.base = _could_take(session, request)
+        if tried:
+            self.base.append(VolunteerProfile.id.not_in(tried))
+        near, online = _near(request), _online(request)
+        self.rest = [online, *([~near] if near is not None else [])] if online is not None else None
+        #: Nobody in `rest` costs less than this.
+        self.floor = weights.virtual / BOX_SLACK if self.rest is not None else math.inf
+        self.items = self._read([near], near=True) if near is not None else []
+        self.position = 0
+
+    def _read(self, where: list[sa.ColumnElement[bool]], *, near: bool) -> list[tuple[float, int]]:
+        primary, related = self.fits
+        rows = self.session.execute(
+            sa.select(
+                VolunteerProfile.id,
+                VolunteerProfile.latitude,
+                VolunteerProfile.longitude,
+                VolunteerProfile.travel_radius_km,
+                primary,
+                related,
+            ).where(*where, *self.base)
+        )
+        school = self.request.school
+        virtual_allowed = self.request.format != RequestFormat.PHYSICAL
+        return sorted(
+            (
+                least_cost(
+                    self.weights,
+                    school.latitude,
+                    school.longitude,
+                    lat,
+                    lon,
+                    radius,
+                    has_primary=bool(has_primary),
+                    has_related=bool(has_related),
+                    near=near,
+                    virtual_allowed=virtual_allowed,
+                ),
+                int(vid),
+            )
+            for vid, lat, lon, radius, has_primary, has_related in rows
+        )
+
+    def _widen_if_needed(self, wanted: int) -> None:
+        ahead = self.items[self.position : self.position + wanted]
+        if self.rest is None or (len(ahead) == wanted and ahead[-1][0] < self.floor):
+            return
+        rest = self._read(self.rest, near=False)
+        self.rest, self.floor = None, math.inf
+        self.items, self.position = sorted(self.items[self.position :] + rest), 0
+
+    def take(self, count: int) -> list[int]:
+        self._widen_if_needed(count)
+        chunk = self.items[self.position : self.position + count]
+        self.position += len(chunk)
+        return [vid for _bound, vid in chunk]
+
+    def next_bound(self) -> float:
+        """No volunteer not yet taken costs less than this (inf: nobody is left)."""
+        ahead = self.items[self.position][0] if self.position < len(self.items) else math.inf
+        return min(ahead, self.floor)
+
+
+def _subject_fit(
+    session: Session, request: BookingRequest
+) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    """Whether a volunteer has the booking's primary subject, and a related or other wished one."""
     primary = sa.exists().where(
         volunteer_subjects.c.volunteer_id == VolunteerProfile.id,
         volunteer_subjects.c.subject_id == request.primary_subject_id,
@@ -311,40 +377,49 @@ def _least_cost(
         if related_ids
         else sa.false()
     )
-    # With an infinite weight the engine refuses such volunteers; any large bound orders them.
-    other = weights.subject_other if math.isfinite(weights.subject_other) else 1e9
-    subject = sa.case(
-        (primary, sa.literal(0.0)), (related, sa.literal(weights.subject_related)), else_=other
-    )
-    virtual = weights.virtual / BOX_SLACK
-    near = _near(request)
-    if near is None:
-        return subject + virtual
-    school = request.school
-    north_south = sa.func.abs(VolunteerProfile.latitude - school.latitude) * KM_PER_DEGREE
-    east_west = sa.func.abs(VolunteerProfile.longitude - school.longitude) * (
-        KM_PER_DEGREE * math.cos(math.radians(BOX_LATITUDE))
-    )
-    if abs(school.latitude) < BOX_LATITUDE:
-        east_west = sa.case(
-            (sa.func.abs(VolunteerProfile.latitude) >= BOX_LATITUDE, sa.literal(0.0)),
-            else_=east_west,
-        )
+    return primary, related
+
+
+def least_cost(
+    weights: matching.Weights,
+    school_lat: float,
+    school_lon: float,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    *,
+    has_primary: bool,
+    has_related: bool,
+    near: bool,
+    virtual_allowed: bool,
+) -> float:
+    """A lower bound on what a volunteer can cost for the booking, from a few columns.
+
+    The engine's cost is a sum of parts that are never negative; the bound keeps the
+    subject part exactly and the least of the distance part (a straight line is at least
+    the north-south distance, and at least the east-west distance at BOX_LATITUDE) and the
+    virtual part, both shrunk by BOX_SLACK. It must never exceed the engine's cost:
+    `_rank` relies on it (tests/operations/test_ops_candidates.py checks it).
+    """
+    if has_primary:
+        subject = 0.0
+    elif has_related:
+        subject = weights.subject_related
     else:
-        east_west = sa.literal(0.0)
-    straight = sa.case((north_south > east_west, north_south), else_=east_west)
-    distance = sa.case(
-        (VolunteerProfile.travel_radius_km <= 0, sa.literal(0.0)),
-        else_=weights.distance
-        * straight
-        / (sa.cast(VolunteerProfile.travel_radius_km, sa.Float) * BOX_SLACK),
+        subject = weights.subject_other
+    virtual = weights.virtual / BOX_SLACK if virtual_allowed else math.inf
+    if not near:
+        return subject + virtual
+    north_south = abs(lat - school_lat) * KM_PER_DEGREE
+    east_west = 0.0
+    if abs(lat) < BOX_LATITUDE and abs(school_lat) < BOX_LATITUDE:
+        east_west = abs(lon - school_lon) * KM_PER_DEGREE * math.cos(math.radians(BOX_LATITUDE))
+    distance = (
+        weights.distance * max(north_south, east_west) / (radius_km * BOX_SLACK)
+        if radius_km > 0
+        else 0.0
     )
-    if request.format != RequestFormat.PHYSICAL:
-        # Near or not, a virtual visit costs the virtual part: the least of the two counts.
-        distance = sa.case(
-            (near, sa.case((distance < virtual, distance), else_=virtual)), else_=virtual
-        )
-    return subject + distance
+    return subject + min(distance, virtual)
 
 
 def _reach(request: BookingRequest) -> sa.ColumnElement[bool]:
@@ -380,7 +455,9 @@ def _could_take(session: Session, request: BookingRequest) -> list[sa.ColumnElem
     """
     conditions: list[sa.ColumnElement[bool]] = [
         # Matchable at all (load_problem checks the rest: account, pause, capacity).
-        VolunteerProfile.status == VolunteerStatus.APPROVED,
+        # Wrapped so SQLite scans the table instead of walking the status index for the
+        # many approved rows (PostgreSQL plans by its statistics either way).
+        sa.func.coalesce(VolunteerProfile.status, "") == VolunteerStatus.APPROVED.value,
         VolunteerProfile.visits_per_term > 0,
         sa.exists().where(
             volunteer_programmes.c.volunteer_id == VolunteerProfile.id,

@@ -287,20 +287,14 @@ def test_virtual_training_is_what_makes_a_volunteer_virtual(session, corps) -> N
 
 
 @pytest.mark.parametrize("kind", ["physical", "either", "virtual"])
-def test_the_sql_bound_never_exceeds_the_engines_cost(session, corps, kind) -> None:
-    from mentor.models import VolunteerProfile
+def test_the_bound_never_exceeds_the_engines_cost(session, corps, kind) -> None:
     from mentor.services import candidates
 
     request = corps["requests"][kind]
     _problem, full = _full_pricing(session, request)
-    least = candidates._least_cost(session, request, matching.Weights())
-    bounds = dict(
-        session.execute(
-            sa.select(VolunteerProfile.id, least).where(
-                *candidates._could_take(session, request), candidates._reach(request)
-            )
-        ).all()
-    )
+    queue = candidates._Queue(session, request, set(), matching.Weights())
+    queue.take(10**6)  # reads everybody, virtual-only volunteers included
+    bounds = {vid: bound for bound, vid in queue.items}
     assert full.ranked
     for priced in full.ranked:
         # Every feasible volunteer is in the queue, with a bound at most their cost.
