@@ -16,6 +16,7 @@ from mentor.mail.outbox import queue_templated
 from mentor.models import (
     AuditEntry,
     BookingRequest,
+    BulkMessage,
     Feedback,
     Notice,
     Proposal,
@@ -217,6 +218,7 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
             "consent_at": _iso(user.consent_at),
             "reminders_opt_out": user.reminders_opt_out,
             "last_login_at": _iso(user.last_login_at),
+            "deactivated_at": _iso(user.deactivated_at),
         }
     }
     profile = user.volunteer_profile
@@ -273,6 +275,12 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
             "comment": f.comment,
         }
         for f in feedback
+    ]
+    sent = session.scalars(
+        sa.select(BulkMessage).where(BulkMessage.author_id == user.id).order_by(BulkMessage.id)
+    )
+    data["bulk_messages"] = [
+        {"subject": m.subject, "body": m.body, "sent_at": m.created_at.isoformat()} for m in sent
     ]
     entries = session.scalars(
         sa.select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.id)

@@ -422,11 +422,6 @@ def least_cost(
     return subject + min(distance, virtual)
 
 
-def _reach(request: BookingRequest) -> sa.ColumnElement[bool]:
-    near, online = _near(request), _online(request)
-    return sa.or_(*(c for c in (near, online) if c is not None))
-
-
 def _price(
     loaded: LoadedProblem, request_id: int, *, limit: int | None, refusals: bool = False
 ) -> matching.RequestPricing:
