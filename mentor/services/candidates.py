@@ -10,11 +10,13 @@ then `CandidateList.engine_would_wait` is true and the list shows what is possib
 A name search (`query`) adds anyone else, each with either their price or the plain
 reason the engine cannot choose them.
 
-Speed: one query lists the volunteers who could take the booking (approved, in the
+Speed: a query lists the volunteers who could take the booking (approved, in the
 programme, at the level, within a box around the school as wide as their own travel
-radius or able to visit virtually), each with a lower bound on their cost; the engine
-prices them in that order, in growing batches, and stops as soon as nobody left in line
-can enter the top. The box and the bound only ever widen the engine's rules.
+radius), each with a lower bound on their cost; the engine prices them in that order,
+in growing batches, and stops as soon as nobody left in line can enter the top. Those
+beyond reach who could visit virtually cost at least the virtual part, so they are
+read only if the ranking gets that far. The box and the bound only ever widen the
+engine's rules.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 import matching
+from matching.encode import EARTH_RADIUS_KM
 from mentor.models import (
     BookingRequest,
     Programme,
@@ -68,8 +71,8 @@ FIRST_BATCH = 64
 UNCHOOSABLE = frozenset({"inactive", "unverified", "not_approved", "programme", "closed"})
 MAX_LIMIT = 200
 SEARCH_LIMIT = 20
-#: km per degree of latitude on the engine's sphere (matching.encode.EARTH_RADIUS_KM).
-KM_PER_DEGREE = 6371.0088 * math.pi / 180
+#: km per degree of latitude on the engine's sphere.
+KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
 #: The box uses cos(latitude) at this latitude, which holds for every point south of it
 #: (all of Denmark lies below 57.8°N); points further north are not boxed at all.
 BOX_LATITUDE = 60.0
@@ -604,12 +607,12 @@ def _search(
     names: LoadedProblem | None = loaded
     if engine_ids and loaded is not None:
         # The same problem, read for these volunteers only: their price or broken rule.
+        # (Those who already said no were answered above, as "excluded".)
         few = load_problem(
             session,
             Scope(programme_id=request.programme_id),
             today=today,
             request_ids=[request.id],
-            exclusions={(request.id, v) for v in tried},
             volunteer_where=[VolunteerProfile.id.in_(engine_ids)],
         )
         names = few

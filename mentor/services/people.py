@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from mentor.models import BookingRequest, Proposal, School, TeacherProfile, User
 from mentor.models.base import utcnow
@@ -151,7 +151,7 @@ def user_page(session: Session, query: ListQuery) -> Page[User]:
             User.deactivated_at.is_(None),
             User.email_verified_at.is_not(None),
         ]
-    stmt = sa.select(User).where(*conditions).options(joinedload(User.teacher_profile))
+    stmt = sa.select(User).where(*conditions)
     stmt, sort = _sort(
         stmt,
         query.sort,
