@@ -1,9 +1,10 @@
 """How long a volunteer has to answer, and when it is too late to ask one more.
 
 A proposal's deadline is the earlier of the programme's answer time and the end of the
-school day `answer_lead_school_days` school days before the visit, never after the
-visit starts. When that leaves less than `MIN_ANSWER` to answer, there is no time for
-one more cascade step: the request goes to the coordinator's attention list at once.
+school day `answer_lead_school_days` school days before the visit, and at least two hours
+before the visit starts. When that leaves less than `MIN_ANSWER` to answer, there is no
+time for one more cascade step: the request goes to the coordinator's attention list at
+once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from mentor.services.matching import COPENHAGEN, local_to_utc
 MIN_ANSWER = timedelta(hours=24)
 #: A deadline on a lead day falls at the end of that day, local time.
 DEADLINE_TIME = time(23, 59)
+#: Even with no lead, the answer comes at least this long before the visit starts.
+BEFORE_VISIT = timedelta(hours=2)
 TOO_LATE = "too_late"
 NO_VOLUNTEER_SOON = "no_volunteer_soon"
 
@@ -35,7 +38,7 @@ def answer_deadline(
     deadline = min(
         now + timedelta(days=programme.proposal_deadline_days),
         local_to_utc(lead_day, DEADLINE_TIME),
-        visit_start.astimezone(UTC),
+        visit_start.astimezone(UTC) - BEFORE_VISIT,
     )
     if deadline - now < MIN_ANSWER:
         return None
