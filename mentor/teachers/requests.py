@@ -91,6 +91,7 @@ def request_detail(request_id: int) -> str:
         booking_request=found,
         visit=visit if matched else None,
         can_change=booking.can_change(current_user, found),
+        closed_days=dict(booking.closed_windows(db.session, found)),
         cancel_form=CancelForm(),
         message_form=MessageForm(),
     )
@@ -148,6 +149,7 @@ def message(request_id: int) -> str | Response:
         booking_request=found,
         visit=visit if matched else None,
         can_change=booking.can_change(current_user, found),
+        closed_days=dict(booking.closed_windows(db.session, found)),
         cancel_form=CancelForm(),
         message_form=form,
     ), 400
