@@ -197,8 +197,11 @@ def load_problem(
     loaded = LoadedProblem(problem=matching.Problem(requests=(), volunteers=()), digest="")
     calendars = calendars_for(session, {school.id: school for _, school in request_rows}.values())
     requests = []
+    not_before: dict[int, date] = {}
     for request, school in request_rows:
         calendar = calendars[school.id].with_weekends_open(programme.weekends_open)
+        if school.id not in not_before:
+            not_before[school.id] = calendar.school_days_after(today, notice_school_days)
         waited_days = max((today - request.created_at.date()).days, 0)
         # Priority prices an unmatched request: outlying schools, grey-zone focus and long
         # waits make leaving the class without a visit cost more.
@@ -230,7 +233,7 @@ def load_problem(
                 closed_days=tuple(
                     sorted({w.day for w in windows[request.id] if not calendar.is_open(w.day)})
                 ),
-                not_before=calendar.school_days_after(today, notice_school_days),
+                not_before=not_before[school.id],
             )
         )
         loaded.request_windows[request.id] = windows[request.id]
