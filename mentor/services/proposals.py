@@ -427,7 +427,9 @@ def cascade(session: Session, request: BookingRequest, now: datetime) -> Proposa
         match = solution.assignments[0]
         lock_volunteers(session, [match.volunteer_id])
         offer = offer_for(loaded.request_windows[request.id], match)
-        window = next(w for w in request.windows if w.id == offer.window_id)
+        window = next(
+            (w for w in request.windows if w.id == offer.window_id), None
+        ) or _first_window(request)
         # Under the lock: a commitment made since the solve read the volunteer's times.
         if first_clash(
             session,
