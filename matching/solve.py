@@ -221,7 +221,8 @@ def _one_place_at_a_time(
             stats=replace(solution.stats, total_seconds=perf_counter() - started),
         )
     again = solve(_repair_problem(problem, tables, list(final.values()), given_up))
-    matches = _with_loads(problem.weights, [*final.values(), *again.assignments])
+    changed = {m.volunteer_id for m in given_up} | {m.volunteer_id for m in again.assignments}
+    matches = _with_loads(problem.weights, [*final.values(), *again.assignments], changed)
     unmatched = sorted([*solution.unmatched, *again.unmatched], key=lambda u: u.request_id)
     objective = sum(m.cost for m in matches) + sum(u.cost for u in unmatched)
     repairs = len(given_up) + again.certificate.overlap_repairs
@@ -274,11 +275,17 @@ def _repair_problem(
     # can take one of these; leaving the others out keeps the repair small.
     reach = np.zeros(tables.volunteer_ids.size, dtype=bool)
     for i in rows.tolist():
+        fits = ((tables.vol_programmes & tables.req_programme[i]) != 0) & (
+            (tables.vol_levels & tables.req_level[i]) != 0
+        )
+        fits &= tables.vol_free > 0
+        found = np.zeros_like(reach)
         if tables.req_physical[i]:
-            gap = np.sqrt(((tables.vol_xyz - tables.req_xyz[i]) ** 2).sum(axis=1))
-            reach |= gap <= tables.vol_radius
+            gap = np.sqrt(((tables.vol_xyz[fits] - tables.req_xyz[i]) ** 2).sum(axis=1))
+            found[np.flatnonzero(fits)[gap <= tables.vol_radius[fits]]] = True
         if tables.req_virtual[i]:
-            reach |= tables.vol_virtual
+            found |= fits & tables.vol_virtual
+        reach |= found
     volunteers = []
     for j in np.flatnonzero(reach).tolist():
         volunteer = tables.volunteers[j]
@@ -302,12 +309,15 @@ def _repair_problem(
     )
 
 
-def _with_loads(weights: Weights, matches: list[Match]) -> list[Match]:
-    """Number each volunteer's visits again (locked first) and price the load part anew."""
+def _with_loads(weights: Weights, matches: list[Match], changed: set[int]) -> list[Match]:
+    """Number the visits of volunteers whose plan changed again and price their load anew."""
     by_volunteer: dict[int, list[Match]] = defaultdict(list)
-    for m in matches:
-        by_volunteer[m.volunteer_id].append(m)
     result = []
+    for m in matches:
+        if m.volunteer_id in changed:
+            by_volunteer[m.volunteer_id].append(m)
+        else:
+            result.append(m)
     for group in by_volunteer.values():
         group.sort(key=lambda m: (not m.locked, m.parts.get("load", 0.0), m.request_id))
         for visit, m in enumerate(group):
