@@ -9,6 +9,7 @@ never strftime, so the two styles cannot drift apart again.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any
 
 from babel import dates as babel_dates
@@ -36,29 +37,34 @@ def _day(value: date | datetime) -> date:
     return _local(value).date() if isinstance(value, datetime) else value
 
 
+@lru_cache(maxsize=8192)
+def _date_text(day: date, style: str, locale: str) -> str:
+    # Babel parses the pattern and the locale on every call; a run's commit writes
+    # thousands of mails about a few hundred distinct days.
+    return babel_dates.format_date(day, PATTERNS[locale][style], locale=locale)
+
+
+@lru_cache(maxsize=2048)
+def _time_text(at: time, locale: str) -> str:
+    return babel_dates.format_time(at, PATTERNS[locale]["clock"], locale=locale)
+
+
 def long_date(value: date | datetime | None) -> str:
     """ "tirsdag 8. december 2026" / "Tuesday 8 December 2026"."""
-    if value is None:
-        return ""
-    locale = _locale()
-    return babel_dates.format_date(_day(value), PATTERNS[locale]["long"], locale=locale)
+    return _date_text(_day(value), "long", _locale()) if value is not None else ""
 
 
 def short_date(value: date | datetime | None) -> str:
     """ "8.12.2026" / "08/12/2026", for tables."""
-    if value is None:
-        return ""
-    locale = _locale()
-    return babel_dates.format_date(_day(value), PATTERNS[locale]["short"], locale=locale)
+    return _date_text(_day(value), "short", _locale()) if value is not None else ""
 
 
 def clock(value: time | datetime | None) -> str:
     """ "09.00" / "09:00"."""
     if value is None:
         return ""
-    locale = _locale()
     at = _local(value).time() if isinstance(value, datetime) else value
-    return babel_dates.format_time(at, PATTERNS[locale]["clock"], locale=locale)
+    return _time_text(at.replace(tzinfo=None), _locale())
 
 
 def time_range(start: time | datetime | None, end: time | datetime | None) -> str:

@@ -130,11 +130,13 @@ def create_proposals(
     actor: User | None = None,
     override_reason: str | None = None,
     expires_at: datetime | None = None,
+    too_late: list[BookingRequest] | None = None,
 ) -> list[Proposal]:
     """Add pending proposals, move their requests to 'proposed' and tell the volunteers.
 
-    Each answer deadline falls before the visit (`deadlines.answer_deadline`); an offer
-    with too little time left is refused here, so callers sort those out first.
+    Each answer deadline falls before the visit (`deadlines.answer_deadline`). An offer
+    with too little time left to answer is refused, or, when the caller passes a
+    `too_late` list, left out and its request added to that list.
     Everything the mails show is loaded up front and the rows go in with one flush: a run's
     commit writes thousands of these, and per-row lazy loads would cost seconds.
     """
@@ -170,7 +172,10 @@ def create_proposals(
         window = next((w for w in request.windows if w.id == offer.window_id), None)
         deadline = expires_at or offer_deadline(request, window, calendars[request.school_id], now)
         if deadline is None:
-            raise DomainError(_("Der er for kort tid til besøget til at spørge en rollemodel."))
+            if too_late is None:
+                raise DomainError(_("Der er for kort tid til besøget til at spørge en rollemodel."))
+            too_late.append(request)
+            continue
         proposal = Proposal(
             run_id=run_id,
             request=request,
@@ -204,7 +209,8 @@ def create_proposals(
         if mail is not None:
             mails.append(mail)
     # Plain bulk inserts: thousands of rows nobody reads back in this transaction.
-    session.execute(sa.insert(Notice), notices)
+    if notices:
+        session.execute(sa.insert(Notice), notices)
     if mails:
         session.execute(sa.insert(OutboxMail), mails)
     return created

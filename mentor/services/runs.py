@@ -9,25 +9,18 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 import matching
 from mentor.models import BookingRequest, MatchingRun, Programme, User
 from mentor.models.base import utcnow
 from mentor.models.enums import RequestStatus, RunStatus
-from mentor.schoolyear import calendars_for
 from mentor.services import audit
 from mentor.services.deadlines import TOO_LATE, needs_attention
 from mentor.services.errors import DomainError, NotFound
 from mentor.services.matching import Scope, load_problem, solution_data
 from mentor.services.matching_text import reason_data
-from mentor.services.proposals import (
-    Offer,
-    create_proposals,
-    lock_volunteers,
-    offer_deadline,
-    offer_for,
-)
+from mentor.services.proposals import create_proposals, lock_volunteers, offer_for
 from mentor.services.requests import change_request_status
 
 WEIGHT_NAMES = tuple(f for f in asdict(matching.Weights()))
@@ -222,9 +215,9 @@ def commit_run(
             parts=a["parts"],
         )
         offers.append(offer_for(windows[a["request_id"]], match))
-    offers, too_late = _with_time_to_answer(session, offers, now)
+    too_late: list[BookingRequest] = []
     if offers:
-        create_proposals(session, offers, now=now, run_id=run.id, actor=actor)
+        create_proposals(session, offers, now=now, run_id=run.id, actor=actor, too_late=too_late)
     for request in too_late:
         # Matched, but the volunteer would have no time to answer before the visit.
         change_request_status(session, request, RequestStatus.UNMATCHED, actor=actor, now=now)
@@ -253,30 +246,6 @@ def commit_run(
         unmatched=len(run.result.get("unmatched", [])),
     )
     return run
-
-
-def _with_time_to_answer(
-    session: Session, offers: list[Offer], now: datetime
-) -> tuple[list[Offer], list[BookingRequest]]:
-    """Split offers into those a volunteer has time to answer and the requests too late."""
-    requests = {
-        r.id: r
-        for r in session.scalars(
-            sa.select(BookingRequest)
-            .where(BookingRequest.id.in_({o.request_id for o in offers}))
-            .options(selectinload(BookingRequest.windows), joinedload(BookingRequest.school))
-        )
-    }
-    calendars = calendars_for(session, {r.school_id: r.school for r in requests.values()}.values())
-    fine, late = [], []
-    for offer in offers:
-        request = requests[offer.request_id]
-        window = next((w for w in request.windows if w.id == offer.window_id), None)
-        if offer_deadline(request, window, calendars[request.school_id], now) is None:
-            late.append(request)
-        else:
-            fine.append(offer)
-    return fine, late
 
 
 def discard_run(

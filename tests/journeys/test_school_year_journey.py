@@ -287,3 +287,20 @@ def test_teacher_and_coordinator_are_warned_ten_and_five_school_days_before(app,
     )
     session.commit()
     assert len(tick(five + timedelta(days=1))) == 4
+
+
+def test_a_commit_puts_a_match_without_time_to_answer_on_the_attention_list(world, session):
+    # A programme with a short notice but the usual answer lead: the engine may match a
+    # class four school days away, but no volunteer would have time to answer.
+    world.programmes["BOOK"].notice_school_days = 2
+    teacher = world.teacher()
+    request = world.request(teacher, day=school_day(world, teacher.teacher_profile.school, 4))
+    world.volunteer()
+    session.commit()
+    run = runs.preview_run(session, None, Scope(world.programmes["BOOK"].id), now=NOW)
+    assert run.matched_count == 1
+    runs.commit_run(session, None, run.id, now=NOW)
+    session.commit()
+    assert pending(session, request.id) == []
+    assert request.status == RequestStatus.UNMATCHED
+    assert request.attention_since == NOW
