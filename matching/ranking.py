@@ -22,7 +22,7 @@ import numpy as np
 
 from matching.encode import build_tables
 from matching.errors import InvalidInput
-from matching.explain import _first_open_window
+from matching.explain import _first_window
 from matching.model import DateWindow, Problem
 from matching.rules import RULES, evaluate_pairs, rule_checks
 
@@ -61,6 +61,9 @@ class RequestPricing:
     feasible_count: int
     #: Infeasible volunteers by id, with the rule each breaks (when asked for).
     refused: tuple[PricedVolunteer, ...]
+    #: "notice" or "closed" when no volunteer can come on any of the request's dates
+    #: (too little notice, or the school is closed), else None.
+    request_rule: str | None = None
 
 
 def price_request(
@@ -116,7 +119,7 @@ def price_request(
             format=fmt,
             distance_km=round(float(priced.distance_km[j]), 3),
             radius_km=float(tables.vol_radius[j]),
-            window=_first_open_window(tables, row, j) if ok else None,
+            window=_first_window(tables, row, j, bool(priced.physical[j])) if ok else None,
             free_capacity=int(tables.vol_free[j]),
         )
 
@@ -134,10 +137,16 @@ def price_request(
             refused = tuple(
                 described(int(j), rule) for j, rule in zip(blocked, first_broken, strict=True)
             )
+    request_rule = None
+    if not tables.req_notice_ok[row]:
+        request_rule = "notice"
+    elif not tables.req_open_ok[row]:
+        request_rule = "closed"
     return RequestPricing(
         request_id=request_id,
         unmatched_price=float(tables.req_price[row]),
         ranked=ranked,
         feasible_count=int(feasible.size),
         refused=refused,
+        request_rule=request_rule,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -31,13 +33,17 @@ def _school(school_id: int) -> School:
     return found
 
 
-def _render(
+def render_school(
     school: School,
     *,
     form: SchoolForm | None = None,
     outlying_form: OutlyingForm | None = None,
+    calendar_form: Any = None,
     code: int = 200,
 ) -> tuple[str, int]:
+    """The school's page: details, contact teachers, outlying class, calendar, history."""
+    from mentor.coordinator.school_calendar import calendar_context
+
     scope = programme_ids_for(current_user)
     if form is None:
         form = SchoolForm(obj=school)
@@ -71,6 +77,7 @@ def _render(
         history=history,
         municipality=geo.municipality_name(school.municipality_code),
         region=geo.region_name(school.region_code),
+        **calendar_context(school, calendar_form),
     ), code
 
 
@@ -97,10 +104,10 @@ def school(school_id: int) -> tuple[str, int] | Response:
             db.session.commit()
             flash(_("Skolen er gemt."), "success")
             return redirect(url_for("coordinator.school", school_id=found.id))
-        return _render(found, form=form, code=400)
+        return render_school(found, form=form, code=400)
     if form.is_submitted():
-        return _render(found, form=form, code=400)
-    return _render(found)
+        return render_school(found, form=form, code=400)
+    return render_school(found)
 
 
 @bp.post("/skoler/<int:school_id>/udkant")
@@ -121,7 +128,7 @@ def school_outlying(school_id: int) -> tuple[str, int] | Response:
             db.session.commit()
             flash(_("Klassificeringen er gemt."), "success")
             return redirect(url_for("coordinator.school", school_id=found.id))
-    return _render(found, outlying_form=form, code=400)
+    return render_school(found, outlying_form=form, code=400)
 
 
 @bp.route("/skoler/<int:school_id>/sammenlaeg", methods=["GET", "POST"])

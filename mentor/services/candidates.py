@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 import matching
 from matching.encode import EARTH_RADIUS_KM
+from mentor.formatting import short_date
 from mentor.models import (
     BookingRequest,
     Programme,
@@ -54,7 +55,6 @@ from mentor.models.enums import (
 from mentor.models.volunteers import volunteer_levels, volunteer_programmes, volunteer_subjects
 from mentor.services.errors import NotFound
 from mentor.services.matching import (
-    MIN_LEAD_DAYS,
     OPEN_STATUSES,
     LoadedProblem,
     Scope,
@@ -62,7 +62,7 @@ from mentor.services.matching import (
     term_bounds,
     used_capacity,
 )
-from mentor.services.matching_text import match_words, names_of
+from mentor.services.matching_text import match_words, names_of, reason_text
 
 DEFAULT_LIMIT = 10
 #: Volunteers priced in the first batch; each further batch is twice as large.
@@ -181,10 +181,9 @@ def rank_candidates(
     else:
         ranking = _rank(session, request, today, tried, limit)
         if ranking is None:
-            note = _(
-                "Bookingen har ingen dato, der ligger mindst %(days)d dage frem.",
-                days=MIN_LEAD_DAYS,
-            )
+            note = _("Alle bookingens datoer er passeret.")
+        elif ranking.request_rule is not None:
+            note = reason_text("no_candidate", {"rule": ranking.request_rule})
     ranked: list[Candidate] = []
     if ranking is not None:
         loads = _loads(session, [p.volunteer_id for p in ranking.ranked], today)
@@ -227,6 +226,8 @@ class _Ranking:
     unmatched_price: float
     #: The first problem read: request, names of subjects, levels and volunteers.
     loaded: LoadedProblem
+    #: "notice" or "closed" when nobody can come on any of the booking's dates.
+    request_rule: str | None = None
 
 
 def _rank(
@@ -253,6 +254,7 @@ def _rank(
             Scope(programme_id=request.programme_id),
             today=today,
             request_ids=[request.id],
+            notice_school_days=_notice(request),
             weights=weights,
             volunteer_where=[VolunteerProfile.id.in_(ids)] if ids else [sa.false()],
         )
@@ -260,7 +262,7 @@ def _rank(
             return None
         pricing = _price(loaded, request.id, limit=limit)
         if result is None:
-            result = _Ranking([], 0, True, pricing.unmatched_price, loaded)
+            result = _Ranking([], 0, True, pricing.unmatched_price, loaded, pricing.request_rule)
         else:
             result.loaded.volunteer_names.update(loaded.volunteer_names)
             result.loaded.volunteer_women.update(loaded.volunteer_women)
@@ -423,6 +425,11 @@ def least_cost(
         else 0.0
     )
     return subject + min(distance, virtual)
+
+
+def _notice(request: BookingRequest) -> int:
+    """School days a proposal needs before the visit: the cascade's and manual path's rule."""
+    return int(request.programme.answer_lead_school_days) + 1
 
 
 def _price(
@@ -613,6 +620,7 @@ def _search(
             Scope(programme_id=request.programme_id),
             today=today,
             request_ids=[request.id],
+            notice_school_days=_notice(request),
             volunteer_where=[VolunteerProfile.id.in_(engine_ids)],
         )
         names = few
@@ -673,9 +681,7 @@ def _account_reason(
     if programme is not None and programme not in profile.programmes:
         return "programme", _("Er ikke med i %(programme)s.", programme=programme.name)
     if profile.paused_until is not None and profile.paused_until > today:
-        return "paused", _(
-            "Holder pause til %(day)s.", day=profile.paused_until.strftime("%d.%m.%Y")
-        )
+        return "paused", _("Holder pause til %(day)s.", day=short_date(profile.paused_until))
     load, capacity = loads.get(profile.id, (0, profile.visits_per_term))
     if load >= capacity:
         return "capacity", _(

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session, selectinload
 
+from mentor.formatting import short_date
 from mentor.models import Programme, ProgrammeGoal, SchoolLevel, User
 from mentor.models.base import utcnow
 from mentor.models.enums import GoalMeasure
@@ -57,7 +58,7 @@ def period_label(start: date, end: date) -> str:
     """ "2027/28" for a school year, else the dates."""
     if school_year(start) == (start, end):
         return f"{start.year}/{str(end.year)[2:]}"
-    return f"{start:%d.%m.%Y}–{end:%d.%m.%Y}"
+    return f"{short_date(start)}–{short_date(end)}"
 
 
 def state(goal: ProgrammeGoal, today: date) -> GoalState:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from mentor.extensions import db
-from mentor.models import MatchingRun, ProgrammeGoal, Proposal, Subject
+from mentor.models import CalendarOverride, MatchingRun, ProgrammeGoal, Proposal, Subject
 from mentor.models.enums import ProposalStatus, Role
 from tests import factories as f
 
@@ -93,7 +93,14 @@ def world(app: Flask) -> dict[str, object]:
             pupils_goal=200,
             levels=[f.level(s, "udskoling")],
         )
-        s.add_all([proposal, run, goal])
+        # A school's own holiday, shown and removed on its calendar page.
+        override = CalendarOverride(
+            school_id=own_school.id,
+            first_day=f.NOW.date(),
+            last_day=f.NOW.date(),
+            label="skolens fridag",
+        )
+        s.add_all([proposal, run, goal, override])
         s.commit()
         ids.update(
             user_id=volunteer.id,
@@ -103,9 +110,10 @@ def world(app: Flask) -> dict[str, object]:
             request_id=request.id,
             visit_id=visit.id,
             proposal_id=proposal.id,
+            school_id=own_school.id,
+            override_id=override.id,
             subject_id=s.scalars(sa.select(Subject.id)).first(),
             goal_id=goal.id,
-            school_id=own_school.id,
         )
         ids["people"] = {role: p.id for role, p in people.items()}
         ids["others"] = {

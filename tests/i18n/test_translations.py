@@ -39,6 +39,7 @@ SAME_IN_ENGLISH = {
     "Job",
     "Log",
     "Matching",
+    "weekend",
     "Matching #%(id)d",
     "Note",
     "Region",

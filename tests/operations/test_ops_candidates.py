@@ -107,6 +107,8 @@ def _full_pricing(session, request):
         today=NOW.date(),
         request_ids=[request.id],
         exclusions={(request.id, v) for v in tried},
+        # The cascade's notice: time for the role model to answer before the visit.
+        notice_school_days=request.programme.answer_lead_school_days + 1,
     )
     return loaded.problem, matching.price_request(loaded.problem, request.id)
 

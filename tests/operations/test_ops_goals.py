@@ -39,12 +39,13 @@ def _data(session, **changes):
     return goals.GoalData(**values)
 
 
-def test_school_year_and_its_label() -> None:
+def test_school_year_and_its_label(app) -> None:
     assert goals.school_year(date(2027, 9, 1)) == (START, END)
     assert goals.school_year(date(2028, 7, 31)) == (START, END)
     assert goals.school_year(date(2027, 7, 31)) == (date(2026, 8, 1), date(2027, 7, 31))
     assert goals.period_label(START, END) == "2027/28"
-    assert goals.period_label(date(2027, 1, 1), date(2027, 6, 30)) == "01.01.2027–30.06.2027"
+    with app.test_request_context():
+        assert goals.period_label(date(2027, 1, 1), date(2027, 6, 30)) == "1.1.2027–30.6.2027"
     assert goals.next_period(START, END) == (date(2028, 8, 1), date(2029, 7, 31))
     assert goals.next_period(date(2027, 1, 1), date(2027, 6, 30)) == (
         date(2027, 7, 1),

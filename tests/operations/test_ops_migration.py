@@ -18,7 +18,7 @@ def test_existing_schools_are_classified_from_the_shipped_data(
 ) -> None:
     app = create_app(make_test_config(empty_database_url, tmp_path))
     with app.app_context():
-        upgrade(revision="0002")
+        upgrade(revision="0004")
         now = datetime(2026, 11, 1, tzinfo=UTC)
         with db.engine.begin() as conn:
             # Before: Hjørring was not flagged, Copenhagen was (as the issue found them).
@@ -53,5 +53,5 @@ def test_existing_schools_are_classified_from_the_shipped_data(
             ("Læsø Skole", "Læsø", True, None),
             ("Nørrebro Skole", "København N", False, None),
         ]
-        downgrade(revision="0002")
+        downgrade(revision="0004")
         db.engine.dispose()
