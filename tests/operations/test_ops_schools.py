@@ -178,7 +178,9 @@ def _confirmed_visit(session):
     teacher = f.teacher(session, "tove@skole.dk", school, name="Tove Tidsler")
     teacher.phone = "+45 21 43 65 87"
     volunteer = f.volunteer(session, "vera@firma.dk", name="Vera Frivillig", postcode="9800")
-    request = f.booking(session, teacher, days=(f.open_school_day(date.today() + timedelta(days=21)),))
+    request = f.booking(
+        session, teacher, days=(f.open_school_day(date.today() + timedelta(days=21)),)
+    )
     return teacher, volunteer, request
 
 
