@@ -270,6 +270,8 @@ def _rank(
             [*result.ranked, *pricing.ranked], key=lambda p: (p.cost, p.volunteer_id)
         )[:limit]
         result.feasible_count += pricing.feasible_count
+        if result.request_rule is not None:
+            return result  # closed or too soon on every date: nobody at all can come
         following = queue.next_bound()
         if math.isinf(following):
             return result  # everybody priced

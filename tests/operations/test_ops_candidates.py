@@ -320,3 +320,18 @@ def test_small_batches_stop_early_and_still_give_the_exact_top(
         ]
         stopped_early += not found.complete
     assert stopped_early > 0
+
+
+def test_a_booking_on_closed_days_says_so_and_ranks_nobody(session, corps) -> None:
+    from mentor.models import CalendarOverride
+
+    request = corps["requests"]["physical"]
+    session.add(
+        CalendarOverride(
+            school_id=request.school_id, first_day=DAY, last_day=DAY, closed=True, label="Fridag"
+        )
+    )
+    session.flush()
+    found = rank_candidates(session, request.id, now=NOW)
+    assert found.ranked == [] and found.complete
+    assert "Skolen holder lukket" in found.note
