@@ -31,12 +31,9 @@ class SignupForm(FlaskForm):
         validators=[DataRequired(REQUIRED), length(max=200)],
         description=_l("Mindst 10 tegn. Brug gerne en sætning, du kan huske."),
     )
-    consent = BooleanField(
-        _l(
-            "Jeg accepterer, at Rollemodel Match behandler mine oplysninger for at kunne "
-            "matche besøg (se Om tjenesten). Jeg kan til enhver tid hente eller slette dem."
-        ),
-    )
+    #: The short name shown in the error summary; the consent text itself is beside the
+    #: box (templates/_macros/forms.html, consent_field), with links to what it accepts.
+    consent = BooleanField(_l("Samtykke"))
 
 
 class TeacherSignupForm(SignupForm):

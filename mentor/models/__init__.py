@@ -7,6 +7,7 @@ from mentor.models.mail import Notice, OutboxMail
 from mentor.models.matching import Feedback, MatchingRun, Proposal, Visit
 from mentor.models.requests import BookingRequest, DateWindow
 from mentor.models.schools import School, TeacherProfile
+from mentor.models.training import TrainingRequest
 from mentor.models.users import User
 from mentor.models.volunteers import (
     AvailabilityPeriod,
@@ -35,6 +36,7 @@ __all__ = [
     "Subject",
     "TeacherProfile",
     "TrainingRecord",
+    "TrainingRequest",
     "User",
     "Visit",
     "VolunteerProfile",

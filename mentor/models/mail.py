@@ -56,10 +56,13 @@ class Notice(Base):
     """An in-app notice shown on the user's home page."""
 
     __tablename__ = "notices"
+    __table_args__ = (sa.Index("ix_notices_topic", "topic"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(sa.String(300))
     link: Mapped[str | None] = mapped_column(sa.String(300))
+    #: What the notice is about ("proposal:12"), so it can be closed once answered.
+    topic: Mapped[str | None] = mapped_column(sa.String(60))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]

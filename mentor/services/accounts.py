@@ -26,11 +26,10 @@ from mentor.models import (
 )
 from mentor.models.base import utcnow
 from mentor.models.enums import ProposalStatus, RequestStatus, Role
+from mentor.privacy import CONSENT_VERSION
 from mentor.services import audit
 from mentor.services.errors import DomainError
 
-#: Bump when the consent text changes; the version accepted is stored per user.
-CONSENT_VERSION = "2026-1"
 DELETED_NAME = "Slettet bruger"
 
 
@@ -91,11 +90,9 @@ def register(
     """Sign up a volunteer or a teacher and queue the verification mail."""
     now = now or utcnow()
     if role not in (Role.VOLUNTEER, Role.TEACHER):
-        raise DomainError(_("Kun frivillige og lærere kan oprette sig selv."))
+        raise DomainError(_("Kun rollemodeller og lærere kan oprette sig selv."))
     if not consent:
-        raise DomainError(
-            _("Du skal acceptere, at vi behandler dine oplysninger."), field="consent"
-        )
+        raise DomainError(_("Sæt kryds for at give samtykke."), field="consent")
     problem = password_problem(password, email=email, name=full_name)
     if problem:
         raise DomainError(problem, field="password")

@@ -49,6 +49,7 @@ from mentor.services.matching import (
     term_bounds,
     used_capacity,
 )
+from mentor.services.notices import proposal_topic
 from mentor.services.requests import change_request_status
 
 ANSWER_PURPOSE = "proposal-answer"
@@ -208,6 +209,7 @@ def _volunteer_messages(
         "text": text[:300],
         "created_at": now,
         "link": internal_path("volunteers.proposal", proposal_id=proposal.id),
+        "topic": proposal_topic(proposal.id),
     }
     subject, body, html = render_mail(
         "proposal",

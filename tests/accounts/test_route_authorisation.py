@@ -24,6 +24,8 @@ PUBLIC = {
     "static",
     "public.index",
     "public.about",
+    "public.privacy",
+    "public.terms",
     "public.healthz",
     "public.set_language",
     "public.still_on",
