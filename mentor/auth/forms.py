@@ -94,3 +94,34 @@ class DeleteAccountForm(FlaskForm):
         _l("Ja, slet min konto og mine oplysninger"),
         validators=[DataRequired(_l("Bekræft, at du vil slette kontoen."))],
     )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Nuværende adgangskode"), validators=[DataRequired(REQUIRED), length(max=200)]
+    )
+    new_password = PasswordField(
+        _l("Ny adgangskode"),
+        validators=[DataRequired(REQUIRED), length(max=200)],
+        description=_l("Mindst 10 tegn. Brug gerne en sætning, du kan huske."),
+    )
+    confirm = PasswordField(
+        _l("Gentag den nye adgangskode"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("new_password", _l("Adgangskoderne er ikke ens.")),
+        ],
+    )
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = EmailField(
+        _l("Ny e-mailadresse"),
+        validators=[
+            DataRequired(REQUIRED),
+            Email(_l("Skriv en gyldig e-mailadresse.")),
+            length(max=254),
+        ],
+        description=_l("Vi sender et link til den nye adresse. Den gælder, når du har åbnet det."),
+    )
+    password = PasswordField(_l("Din adgangskode"), validators=[DataRequired(REQUIRED)])

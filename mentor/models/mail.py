@@ -35,6 +35,8 @@ class OutboxMail(Base):
     kind: Mapped[str] = mapped_column(sa.String(40))
     to_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     to_address: Mapped[str | None] = mapped_column(sa.String(254))
+    #: Where a reply goes: the message relay's own address, never the other person's.
+    reply_to: Mapped[str | None] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)

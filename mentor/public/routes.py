@@ -90,3 +90,6 @@ def still_on(token: str) -> str | tuple[str, int] | Response:
         db.session.commit()
         return render_template("public/still_on.html", confirmed=True)
     return render_template("public/still_on.html", confirmed=False)
+
+
+from mentor.public import actions  # noqa: E402,F401  (routes on this blueprint)

@@ -21,6 +21,7 @@ from mentor.models import (
     Proposal,
     School,
     TeacherProfile,
+    TrainingRequest,
     User,
     Visit,
 )
@@ -145,6 +146,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
         audit.record(session, None, "login_failed", "user", user.id if user else None, now=now)
         raise DomainError(_("Forkert e-mail eller adgangskode."), field="password")
     user.last_login_at = now
+    user.last_active_at = now
     audit.record(session, user, "login", "user", user.id, now=now)
     return user
 
@@ -214,6 +216,7 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
             "consent_at": _iso(user.consent_at),
             "reminders_opt_out": user.reminders_opt_out,
             "last_login_at": _iso(user.last_login_at),
+            "last_active_at": _iso(user.last_active_at),
         }
     }
     profile = user.volunteer_profile
@@ -230,6 +233,17 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
             "trainings": [
                 {"kind": t.kind.value, "completed_on": t.completed_on.isoformat()}
                 for t in profile.trainings
+            ],
+            "training_requests": [
+                {
+                    "kind": r.kind.value,
+                    "note": r.note,
+                    "created_at": r.created_at.isoformat(),
+                    "handled_at": _iso(r.handled_at),
+                }
+                for r in session.scalars(
+                    sa.select(TrainingRequest).where(TrainingRequest.volunteer_id == profile.id)
+                )
             ],
         }
         proposals = session.scalars(sa.select(Proposal).where(Proposal.volunteer_id == profile.id))
@@ -278,8 +292,18 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
     return data
 
 
-def delete_account(session: Session, user: User, actor: User, now: datetime | None = None) -> None:
-    """Remove a person's data; keep anonymised visits so reports stay right."""
+def delete_account(
+    session: Session,
+    user: User,
+    actor: User | None,
+    now: datetime | None = None,
+    *,
+    reason: str = "",
+) -> None:
+    """Remove a person's data; keep anonymised visits so reports stay right.
+
+    `actor` is None when the system deletes (the retention job; `reason` says why).
+    """
     now = now or utcnow()
     if user.deleted_at is not None:
         raise DomainError(_("Kontoen er allerede slettet."))
@@ -300,6 +324,9 @@ def delete_account(session: Session, user: User, actor: User, now: datetime | No
         )
         session.execute(
             sa.update(Proposal).where(Proposal.volunteer_id == profile.id).values(volunteer_id=None)
+        )
+        session.execute(
+            sa.delete(TrainingRequest).where(TrainingRequest.volunteer_id == profile.id)
         )
         session.delete(profile)
     if user.teacher_profile is not None:
@@ -326,9 +353,10 @@ def delete_account(session: Session, user: User, actor: User, now: datetime | No
     user.password_hash = None
     user.deleted_at = now
     user.coordinated_programmes = []
-    audit.record(
-        session, actor, "account_deleted", "user", user.id, now=now, by_self=actor.id == user.id
-    )
+    details: dict[str, Any] = {"by_self": actor is not None and actor.id == user.id}
+    if reason:
+        details["reason"] = reason
+    audit.record(session, actor, "account_deleted", "user", user.id, now=now, **details)
     session.flush()
 
 

@@ -276,20 +276,36 @@ def accept(session: Session, proposal_id: int, now: datetime | None = None) -> V
     change_request_status(session, request, RequestStatus.CONFIRMED, now=now)
     session.flush()
     audit.record(session, volunteer.user, "proposal_accepted", "proposal", proposal.id, now=now)
+    volunteer.user.last_active_at = now
+    # Both sides get the confirmation, each with the visit as a calendar file.
+    parties = [
+        ("volunteer", volunteer.user, external_url("volunteers.visit_detail", visit_id=visit.id)),
+    ]
     if request.teacher is not None:
-        with force_locale(request.teacher.locale or "da"):
-            attachment = visit_attachment(visit, now=now)
+        parties.append(
+            (
+                "teacher",
+                request.teacher,
+                external_url("teachers.request_detail", request_id=request.id),
+            )
+        )
+    for role, person, link in parties:
+        with force_locale(person.locale or "da"):
+            attachment = visit_attachment(visit, link=link, now=now)
         queue_templated(
             session,
             kind="visit_confirmed",
-            dedupe_key=f"visit_confirmed:{visit.id}",
-            to=request.teacher,
+            # The teacher's key is the one used before the volunteer got a copy.
+            dedupe_key=f"visit_confirmed:{visit.id}"
+            + (":volunteer" if role == "volunteer" else ""),
+            to=person,
             template="visit_confirmed",
             attachments=[attachment],
             visit=visit,
             request=request,
             volunteer=volunteer,
-            link=external_url("teachers.home"),
+            role=role,
+            link=link,
         )
     return visit
 
@@ -309,6 +325,7 @@ def decline(
     proposal.status = ProposalStatus.DECLINED
     proposal.responded_at = now
     if proposal.volunteer is not None:
+        proposal.volunteer.user.last_active_at = now
         audit.record(
             session,
             proposal.volunteer.user,

@@ -40,6 +40,9 @@ def upgrade():
         batch_op.add_column(sa.Column('topic', sa.String(length=60), nullable=True))
         batch_op.create_index('ix_notices_topic', ['topic'], unique=False)
 
+    with op.batch_alter_table('outbox_mails', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reply_to', sa.String(length=254), nullable=True))
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_active_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('retention_warned_at', sa.DateTime(timezone=True), nullable=True))
@@ -53,6 +56,9 @@ def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('retention_warned_at')
         batch_op.drop_column('last_active_at')
+
+    with op.batch_alter_table('outbox_mails', schema=None) as batch_op:
+        batch_op.drop_column('reply_to')
 
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.drop_index('ix_notices_topic')
