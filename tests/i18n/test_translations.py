@@ -32,6 +32,10 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext
 SAME_IN_ENGLISH = {
     "%(km).0f km",
     "Administration",
+    "Cookies",
+    "Menu",
+    "Organisation",
+    "Version %(version)s",
     "Booking",
     "Booking: %(level)s",
     "Format",
