@@ -1,9 +1,7 @@
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import sqlalchemy as sa
-
-import re
-from datetime import timedelta
 
 from mentor.models import (
     BookingRequest,
