@@ -90,7 +90,7 @@ def answer_token(proposal: Proposal) -> str:
 
 def proposal_from_token(session: Session, token: str, now: datetime | None = None) -> Proposal:
     """The proposal a mailed answer link is for; the link lives as long as the proposal."""
-    payload = tokens.read_token(ANSWER_PURPOSE, token, max_age=60 * 24 * 3600, now=now)
+    payload = tokens.read_token(ANSWER_PURPOSE, token, tokens.MAX_AGES[ANSWER_PURPOSE], now=now)
     proposal = session.get(Proposal, payload.get("pid"))
     if proposal is None or proposal.volunteer_id != payload.get("vid"):
         raise tokens.TokenInvalid(_("Linket passer ikke til et forslag."))

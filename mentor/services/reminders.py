@@ -67,7 +67,7 @@ from mentor.services.action_links import cancel_link, feedback_link
 #: How many items a digest lists by name; the counts are always complete.
 DIGEST_LIST_LIMIT = 10
 STILL_ON_PURPOSE = "still_on"
-STILL_ON_MAX_AGE = 30 * 24 * 3600
+STILL_ON_MAX_AGE = 30 * 24 * 3600  # as tokens.MAX_AGES["still_on"]
 
 
 @dataclass(frozen=True)
