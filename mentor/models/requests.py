@@ -64,6 +64,10 @@ class BookingRequest(Base):
     )
     #: Why the last run left it unmatched, as data the UI turns into words.
     unmatched_reason: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: Set when the request needs a coordinator now (too little time left to ask one more
+    #: volunteer); cleared when a volunteer is proposed or the request closes.
+    attention_since: Mapped[datetime | None] = mapped_column(index=True)
+    attention_reason: Mapped[str | None] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

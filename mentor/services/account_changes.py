@@ -17,8 +17,9 @@ from mentor.auth.passwords import hash_password, password_problem, verify_passwo
 from mentor.links import external_url
 from mentor.mail.outbox import queue_mail, queue_templated, render_mail
 from mentor.models import User
-from mentor.services import audit
-from mentor.services.accounts import email_taken, normalise_email
+
+# The module, not its names: mentor.auth imports this module while accounts is loading.
+from mentor.services import accounts, audit
 from mentor.services.errors import DomainError
 
 EMAIL_CHANGE = "email-change"
@@ -51,10 +52,10 @@ def request_email_change(
     """Send a confirmation link to the new address; the account keeps the old one until then."""
     if not verify_password(user.password_hash, password):
         raise DomainError(_("Adgangskoden er forkert."), field="password")
-    new_email = normalise_email(new_email)
+    new_email = accounts.normalise_email(new_email)
     if new_email == user.email:
         raise DomainError(_("Det er den adresse, du allerede bruger."), field="new_email")
-    if email_taken(session, new_email):
+    if accounts.email_taken(session, new_email):
         raise DomainError(_("E-mailadressen er allerede i brug."), field="new_email")
     token = tokens.make_token(EMAIL_CHANGE, {"u": user.id, "o": user.email, "e": new_email})
     subject, text, html = render_mail(
@@ -88,7 +89,7 @@ def confirm_email_change(session: Session, token: str, now: datetime) -> User:
         return user  # opened twice: already done
     if user.email != old:
         raise tokens.TokenInvalid(_("Adressen er skiftet siden. Bed om et nyt link."))
-    if email_taken(session, new):
+    if accounts.email_taken(session, new):
         raise DomainError(_("E-mailadressen er allerede i brug."))
     user.email = new
     user.email_verified_at = now

@@ -44,6 +44,7 @@ from mentor.models.enums import (
     VolunteerStatus,
 )
 from mentor.privacy import CONSENT_VERSION
+from mentor.schoolyear import default_calendar
 from mentor.services.catalogue import add_standard_goals, ensure_reference_data
 from mentor.services.matching import COPENHAGEN
 
@@ -475,8 +476,16 @@ def seed_demo(
             created_at=created_at,
             updated_at=created_at,
         )
-        for w in range(rng.randint(1, 3) if status != RequestStatus.COMPLETED else 1):
-            day = _school_day(first_day + timedelta(days=7 * w))
+        calendar = default_calendar(school.municipality_code)
+        past = status == RequestStatus.COMPLETED
+        for w in range(1 if past else rng.randint(1, 3)):
+            day = first_day + timedelta(days=7 * w)
+            # Only days the school is open: no weekends, holidays or school holidays (a
+            # visit that took place moves back, so it stays in the past).
+            while not calendar.is_open(day):
+                day += timedelta(days=-1 if past else 1)
+            if any(window.day == day for window in request.windows):
+                continue
             start_hour = rng.choice([8, 9, 10, 12])
             request.windows.append(
                 DateWindow(day=day, start_time=time(start_hour), end_time=time(start_hour + 2))
@@ -581,7 +590,7 @@ def seed_demo(
     open_requests = []
     for _ in range(requests):
         teacher = rng.choice(teacher_rows)
-        first_day = today + timedelta(days=rng.randint(14, 120))
+        first_day = today + timedelta(days=rng.randint(21, 120))
         open_requests.append(
             new_request(teacher, days_ago(1, 60), first_day, RequestStatus.SUBMITTED)
         )

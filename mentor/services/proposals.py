@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 import matching
 from mentor.auth import tokens
+from mentor.formatting import long_date
 from mentor.links import external_url, internal_path
 from mentor.mail.ics import visit_attachment
 from mentor.mail.outbox import outbox_values, queue_templated, render_mail
@@ -39,10 +40,12 @@ from mentor.models.enums import (
     VisitFormat,
     VisitStatus,
 )
+from mentor.schoolyear import SchoolCalendar, calendars_for
 from mentor.services import audit
+from mentor.services.commitments import first_clash
+from mentor.services.deadlines import TOO_LATE, answer_deadline, needs_attention
 from mentor.services.errors import DomainError, NotFound
 from mentor.services.matching import (
-    COPENHAGEN,
     Scope,
     load_problem,
     local_to_utc,
@@ -105,10 +108,17 @@ def create_proposal(
     run_id: int | None = None,
     actor: User | None = None,
     override_reason: str | None = None,
+    expires_at: datetime | None = None,
 ) -> Proposal:
     """Add one pending proposal (see `create_proposals`)."""
     return create_proposals(
-        session, [offer], now=now, run_id=run_id, actor=actor, override_reason=override_reason
+        session,
+        [offer],
+        now=now,
+        run_id=run_id,
+        actor=actor,
+        override_reason=override_reason,
+        expires_at=expires_at,
     )[0]
 
 
@@ -120,9 +130,14 @@ def create_proposals(
     run_id: int | None = None,
     actor: User | None = None,
     override_reason: str | None = None,
+    expires_at: datetime | None = None,
+    too_late: list[BookingRequest] | None = None,
 ) -> list[Proposal]:
     """Add pending proposals, move their requests to 'proposed' and tell the volunteers.
 
+    Each answer deadline falls before the visit (`deadlines.answer_deadline`). An offer
+    with too little time left to answer is refused, or, when the caller passes a
+    `too_late` list, left out and its request added to that list.
     Everything the mails show is loaded up front and the rows go in with one flush: a run's
     commit writes thousands of these, and per-row lazy loads would cost seconds.
     """
@@ -148,17 +163,25 @@ def create_proposals(
             .options(joinedload(VolunteerProfile.user))
         )
     }
+    calendars = calendars_for(session, {r.school_id: r.school for r in requests.values()}.values())
     created = []
     for offer in offers:
         request = requests.get(offer.request_id)
         volunteer = volunteers.get(offer.volunteer_id)
         if request is None or volunteer is None:
             raise NotFound(_("Bookingen eller rollemodellen findes ikke længere."))
+        window = next((w for w in request.windows if w.id == offer.window_id), None)
+        deadline = expires_at or offer_deadline(request, window, calendars[request.school_id], now)
+        if deadline is None:
+            if too_late is None:
+                raise DomainError(_("Der er for kort tid til besøget til at spørge en rollemodel."))
+            too_late.append(request)
+            continue
         proposal = Proposal(
             run_id=run_id,
             request=request,
             volunteer=volunteer,
-            window=next((w for w in request.windows if w.id == offer.window_id), None),
+            window=window,
             format=offer.format,
             distance_km=offer.distance_km,
             cost=offer.cost,
@@ -166,7 +189,7 @@ def create_proposals(
             override_reason=override_reason,
             created_by_id=actor.id if actor else None,
             created_at=now,
-            expires_at=now + timedelta(days=request.programme.proposal_deadline_days),
+            expires_at=deadline,
         )
         session.add(proposal)
         change_request_status(session, request, RequestStatus.PROPOSED, actor=actor, now=now)
@@ -187,10 +210,23 @@ def create_proposals(
         if mail is not None:
             mails.append(mail)
     # Plain bulk inserts: thousands of rows nobody reads back in this transaction.
-    session.execute(sa.insert(Notice), notices)
+    if notices:
+        session.execute(sa.insert(Notice), notices)
     if mails:
         session.execute(sa.insert(OutboxMail), mails)
     return created
+
+
+def offer_deadline(
+    request: BookingRequest,
+    window: DateWindow | None,
+    calendar: SchoolCalendar,
+    now: datetime,
+) -> datetime | None:
+    """The answer deadline for a proposal in this window, or None when it is too late."""
+    window = window or _first_window(request)
+    visit_start = local_to_utc(window.day, window.start_time)
+    return answer_deadline(request.programme, calendar, visit_start, now)
 
 
 def _volunteer_messages(
@@ -202,7 +238,7 @@ def _volunteer_messages(
         text = _(
             "Nyt forslag: %(school)s vil gerne have besøg. Svar senest %(day)s.",
             school=proposal.request.school.name,
-            day=proposal.expires_at.astimezone(COPENHAGEN).strftime("%d.%m.%Y"),
+            day=long_date(proposal.expires_at),
         )
     notice = {
         "user_id": user.id,
@@ -373,8 +409,19 @@ def return_to_pool(session: Session, proposal: Proposal, now: datetime) -> Propo
     return None
 
 
+#: Volunteers a cascade tries in turn when the best one turns out busy under the lock.
+CASCADE_TRIES = 5
+
+
 def cascade(session: Session, request: BookingRequest, now: datetime) -> Proposal | None:
-    """Solve the one request against today's volunteers, minus those who already said no."""
+    """Solve the one request against today's volunteers, minus those who already said no.
+
+    Only windows with time for the next volunteer to answer count (the programme's
+    answer lead plus a day); with none left the request goes to the coordinators'
+    attention list at once instead of waiting for a run.
+    """
+    from mentor.services.matching_text import reason_data
+
     tried = set(
         session.scalars(
             sa.select(Proposal.volunteer_id).where(
@@ -382,28 +429,50 @@ def cascade(session: Session, request: BookingRequest, now: datetime) -> Proposa
             )
         )
     )
-    loaded = load_problem(
-        session,
-        Scope(programme_id=request.programme_id),
-        today=now.date(),
-        request_ids=[request.id],
-        exclusions={(request.id, v) for v in tried},
-    )
-    if not loaded.problem.requests:
-        return None
-    solution = matching.solve(loaded.problem)
-    if not solution.assignments:
-        from mentor.services.matching_text import reason_data
-
-        request.unmatched_reason = {
-            **reason_data(solution.unmatched[0], loaded),
-            "at": now.isoformat(),
-        }
-        change_request_status(session, request, RequestStatus.UNMATCHED, now=now)
-        return None
-    match = solution.assignments[0]
-    lock_volunteers(session, [match.volunteer_id])
-    return create_proposal(session, offer_for(loaded.request_windows[request.id], match), now=now)
+    exclusions = {(request.id, v) for v in tried}
+    for _attempt in range(CASCADE_TRIES):
+        loaded = load_problem(
+            session,
+            Scope(programme_id=request.programme_id),
+            today=now.date(),
+            request_ids=[request.id],
+            exclusions=exclusions,
+            notice_school_days=request.programme.answer_lead_school_days + 1,
+        )
+        if not loaded.problem.requests:
+            return None
+        solution = matching.solve(loaded.problem)
+        if not solution.assignments:
+            unmatched = solution.unmatched[0]
+            request.unmatched_reason = {**reason_data(unmatched, loaded), "at": now.isoformat()}
+            change_request_status(session, request, RequestStatus.UNMATCHED, now=now)
+            if unmatched.data.get("rule") == "notice":
+                needs_attention(request, TOO_LATE, now)
+            return None
+        match = solution.assignments[0]
+        lock_volunteers(session, [match.volunteer_id])
+        offer = offer_for(loaded.request_windows[request.id], match)
+        window = next(
+            (w for w in request.windows if w.id == offer.window_id), None
+        ) or _first_window(request)
+        # Under the lock: a commitment made since the solve read the volunteer's times.
+        if first_clash(
+            session,
+            match.volunteer_id,
+            window,
+            request.school_id,
+            offer.format == VisitFormat.PHYSICAL,
+            now.date(),
+        ):
+            exclusions.add((request.id, match.volunteer_id))
+            continue
+        calendar = calendars_for(session, [request.school])[request.school_id]
+        if offer_deadline(request, window, calendar, now) is None:
+            change_request_status(session, request, RequestStatus.UNMATCHED, now=now)
+            needs_attention(request, TOO_LATE, now)
+            return None
+        return create_proposal(session, offer, now=now)
+    return None
 
 
 def offer_for(windows: list[DateWindow], match: matching.Match) -> Offer:
@@ -440,6 +509,7 @@ def manual_check(
         Scope(programme_id=request.programme_id),
         today=now.date(),
         request_ids=[request.id],
+        notice_school_days=request.programme.answer_lead_school_days + 1,
     )
     problem = loaded.problem
     candidates = [v for v in problem.volunteers if v.id == volunteer.id]
@@ -459,6 +529,19 @@ def manual_check(
     elif not warnings:
         warnings.append(_("Rollemodellen er ikke godkendt, bekræftet eller har ikke kapacitet."))
     return warnings, match
+
+
+def _free_window(
+    session: Session, request: BookingRequest, volunteer: VolunteerProfile, now: datetime
+) -> DateWindow | None:
+    """The first window of the request the volunteer is not already taken at."""
+    physical = request.format.value != "virtual"
+    for window in request.windows:
+        if window.day > now.date() and not first_clash(
+            session, volunteer.id, window, request.school_id, physical, now.date()
+        ):
+            return window
+    return request.windows[0] if request.windows else None
 
 
 def _single_pair_problem(
@@ -504,7 +587,7 @@ def manual_assign(
     if match is not None:
         offer = offer_for(request.windows, match)
     else:
-        window = request.windows[0] if request.windows else None
+        window = _free_window(session, request, volunteer, now)
         offer = Offer(
             request_id=request.id,
             volunteer_id=volunteer.id,
@@ -516,8 +599,36 @@ def manual_assign(
             cost=0.0,
             explanation={},
         )
+    window = next((w for w in request.windows if w.id == offer.window_id), None)
+    # One place at a time is not a warning to override: checked under the volunteer's lock.
+    if window is not None and first_clash(
+        session,
+        volunteer.id,
+        window,
+        request.school_id,
+        offer.format == VisitFormat.PHYSICAL,
+        now.date(),
+    ):
+        raise DomainError(
+            _("Rollemodellen har allerede et besøg eller forslag på det tidspunkt."),
+            field="volunteer_id",
+        )
+    calendar = calendars_for(session, [request.school])[request.school_id]
+    deadline = offer_deadline(request, window, calendar, now)
+    if deadline is None:
+        # Too late for the usual answer time: the coordinator has a reason (checked above)
+        # and the volunteer answers before the visit starts.
+        visit_start = local_to_utc(window.day, window.start_time) if window else now
+        if visit_start <= now:
+            raise DomainError(_("Besøget er allerede begyndt."))
+        deadline = min(visit_start, now + timedelta(hours=24))
     proposal = create_proposal(
-        session, offer, now=now, actor=actor, override_reason=override_reason or None
+        session,
+        offer,
+        now=now,
+        actor=actor,
+        override_reason=override_reason or None,
+        expires_at=deadline,
     )
     audit.record(
         session,

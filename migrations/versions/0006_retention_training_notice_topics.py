@@ -5,7 +5,7 @@ or the sign-up) and the moment they were warned; role models can ask for a cours
 notices say what they are about, so they close once answered.
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-02 11:37:14.150269
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0006"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

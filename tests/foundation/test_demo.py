@@ -22,6 +22,7 @@ from mentor.models.enums import (
     TrainingKind,
     VisitStatus,
 )
+from mentor.schoolyear import default_calendar
 from mentor.services import impact
 from mentor.services.demo import seed_demo
 from mentor.services.notices import unread
@@ -77,6 +78,10 @@ def test_demo_seed_is_realistic(session) -> None:
     assert len(open_requests) == 60
     windows = [w.day for r in open_requests for w in r.windows]
     assert all(d > TODAY and d.weekday() < 5 for d in windows)
+    # Seeded on 22 November: without the school calendar some windows fall in juleferie.
+    for request in session.scalars(sa.select(BookingRequest)):
+        calendar = default_calendar(request.school.municipality_code)
+        assert all(calendar.is_open(w.day) for w in request.windows), request.windows
 
 
 def test_demo_seed_shows_a_year_of_work(session) -> None:

@@ -41,6 +41,7 @@ SAME_IN_ENGLISH = {
     "Format",
     "Job",
     "Matching",
+    "weekend",
     "Matching #%(id)d",
     "Note",
     "Region",

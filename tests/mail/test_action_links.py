@@ -40,7 +40,10 @@ ACTION_MAILS = {
     "retention_warning": "/konto/behold/",
     "relayed_message": "/besked/svar/",
     "email_change": "/konto/ny-email/",
+    "visit_unconfirmed": "/booking/aflys/",
 }
+#: Coordinators act in the app: their copies of a warning carry no one-action link.
+STAFF = {"koord@example.dk"}
 BASE = "http://rollemodel.test"
 
 
@@ -59,7 +62,7 @@ def _token(link: str, path: str) -> str:
 
 def test_every_action_mail_carries_its_signed_link(every_mail) -> None:
     for kind, path in ACTION_MAILS.items():
-        mails = [m for m in every_mail if m.kind == kind]
+        mails = [m for m in every_mail if m.kind == kind and m.to_address not in STAFF]
         assert mails, f"no {kind} mail"
         for mail in mails:
             assert _links(mail, path), f"{kind}: no {path} link in {mail.body_text!r}"
@@ -67,7 +70,7 @@ def test_every_action_mail_carries_its_signed_link(every_mail) -> None:
 
 def test_signed_links_work_without_login_and_only_for_their_action(app, client, every_mail) -> None:
     for kind, path in ACTION_MAILS.items():
-        mail = next(m for m in every_mail if m.kind == kind)
+        mail = next(m for m in every_mail if m.kind == kind and m.to_address not in STAFF)
         token = _token(_links(mail, path)[0], path)
         # Used on any other action's page, the token is refused with a readable page.
         for other in ACTION_ROUTES:
@@ -89,7 +92,7 @@ def test_signed_links_work_without_login_and_only_for_their_action(app, client, 
 def test_signed_links_expire(app, client, every_mail) -> None:
     with app.app_context():
         for kind, path in ACTION_MAILS.items():
-            mail = next(m for m in every_mail if m.kind == kind)
+            mail = next(m for m in every_mail if m.kind == kind and m.to_address not in STAFF)
             purpose = ACTION_ROUTES[path]
             serializer = URLSafeTimedSerializer(
                 app.config["SECRET_KEY"], salt=f"rollemodel.{purpose}"

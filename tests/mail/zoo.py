@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from mentor.auth.passwords import hash_password
-from mentor.models import BookingRequest, OutboxMail, TeacherProfile, User
+from mentor.models import BookingRequest, DateWindow, OutboxMail, TeacherProfile, User
 from mentor.models.enums import RequestStatus, Role, VisitFormat
 from mentor.services import (
     account_changes,
@@ -44,6 +44,7 @@ TEMPLATE_OF_KIND = {
     "email_change": "email_change",
     "account_changed": "account_changed",
     "retention_warning": "retention_warning",
+    "visit_unconfirmed": "request_unconfirmed",
 }
 PASSWORD = "en lang og god adgangskode"
 
@@ -101,6 +102,16 @@ def make_every_mail(session: Session) -> list[OutboxMail]:
             "at": noon.isoformat(),
         },
     )
+    # A booking whose dates are near with nobody confirmed: the warning. Dates every day
+    # of the next two weeks, so the first school day is near whatever the holidays.
+    soon = add_request(
+        session, world, status=RequestStatus.SUBMITTED, day=today + timedelta(days=1)
+    )
+    soon.windows.extend(
+        DateWindow(day=today + timedelta(days=n), start_time=time(9), end_time=time(11))
+        for n in range(2, 15)
+    )
+    session.flush()
     reminders.queue_due_reminders(session, noon, ReminderSettings())
 
     # The volunteer says yes: both sides get the confirmation with the .ics.
