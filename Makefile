@@ -18,10 +18,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 # The web server, the scheduler (outbox and reminders) and, unless SMTP_HOST points at a
 # real server, a local SMTP sink that prints every mail (verification links included).
+# Mailed links follow the port the app runs on (PORT=5015 make run), unless BASE_URL is set.
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
 	@pids=""; \
+	export BASE_URL="$${BASE_URL:-http://$(HOST):$(PORT)}"; \
+	echo "Links in mail lead to $$BASE_URL."; \
 	if [ -z "$$SMTP_HOST" ]; then \
 	  echo "Mail goes to a local SMTP sink on 127.0.0.1:8025 and is printed here."; \
 	  $(BIN)/python -m aiosmtpd -n -u -l 127.0.0.1:8025 & pids="$$pids $$!"; \

@@ -32,6 +32,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
+
+    from mentor.privacy import warn_if_incomplete
+
+    warn_if_incomplete(app)
     return app
 
 
@@ -59,6 +63,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    # Flask-Login flashes its own English sentence; it passes the message through
+    # localize_callback at request time, where the reader's language is known.
+    login_manager.login_message = "login-required"
+    login_manager.localize_callback = _login_message
 
     from mentor.models import User
 
@@ -66,6 +74,12 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str) -> User | None:
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.is_active else None
+
+
+def _login_message(_message: str) -> str:
+    from flask_babel import gettext
+
+    return gettext("Log ind for at se siden.")
 
 
 def register_blueprints(app: Flask) -> None:

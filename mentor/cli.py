@@ -24,9 +24,15 @@ class CliError(click.ClickException):
 @click.option("--volunteers", type=click.IntRange(0, 100_000), default=300)
 @click.option("--schools", type=click.IntRange(1, 10_000), default=40)
 @click.option("--requests", "requests_", type=click.IntRange(0, 100_000), default=120)
+@click.option("--past-visits", type=click.IntRange(0, 100_000), default=120)
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
 def seed_command(
-    seed: int | None, volunteers: int, schools: int, requests_: int, if_empty: bool
+    seed: int | None,
+    volunteers: int,
+    schools: int,
+    requests_: int,
+    past_visits: int,
+    if_empty: bool,
 ) -> None:
     """Load deterministic demo data in Danish."""
     from flask import current_app
@@ -44,16 +50,22 @@ def seed_command(
         volunteers=volunteers,
         schools=schools,
         requests=requests_,
+        past_visits=past_visits,
     )
     db.session.commit()
     click.echo(
         f"Seeded {counts.volunteers} volunteers, {counts.teachers} teachers, "
-        f"{counts.schools} schools, {counts.requests} requests."
+        f"{counts.schools} schools, {counts.requests} requests and "
+        f"{counts.past_visits} past visits."
     )
-    click.echo(
-        f"Log in as koordinator@{DEMO_DOMAIN}, laerer001@{DEMO_DOMAIN} or "
-        f"frivillig001@{DEMO_DOMAIN} with password {DEMO_PASSWORD!r}."
-    )
+    click.echo(f"Log in with password {DEMO_PASSWORD!r} as:")
+    for who, email in (
+        ("coordinator", f"koordinator@{DEMO_DOMAIN}"),
+        ("teacher", f"laerer001@{DEMO_DOMAIN}"),
+        ("role model", f"frivillig001@{DEMO_DOMAIN}"),
+        ("admin", f"admin@{DEMO_DOMAIN}"),
+    ):
+        click.echo(f"  {who:<12} {email}")
 
 
 users_cli = AppGroup("users", help="Accounts.")

@@ -104,4 +104,16 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "REMEMBER_COOKIE_SECURE": base_url.startswith("https"),
         "WTF_CSRF_TIME_LIMIT": None,
         "DEMO_SEED": int(env.get("DEMO_SEED", "2026")),
+        # The data controller named in the privacy notice (GDPR art. 13-14).
+        "CONTROLLER_NAME": env.get("CONTROLLER_NAME", ""),
+        "CONTROLLER_ADDRESS": env.get("CONTROLLER_ADDRESS", ""),
+        "CONTROLLER_EMAIL": env.get("CONTROLLER_EMAIL", ""),
+        "CONTROLLER_PHONE": env.get("CONTROLLER_PHONE", ""),
+        "DPO_NAME": env.get("DPO_NAME", ""),
+        "DPO_EMAIL": env.get("DPO_EMAIL", ""),
+        # Accounts nobody has used for this long are deleted, after a warning.
+        "RETENTION_INACTIVE_DAYS": int(env.get("RETENTION_INACTIVE_DAYS", "1095")),
+        "RETENTION_WARNING_DAYS": int(env.get("RETENTION_WARNING_DAYS", "30")),
+        # Replies to relayed messages: svar+<key>@REPLY_DOMAIN, piped to `flask mail receive`.
+        "MAIL_REPLY_DOMAIN": env.get("MAIL_REPLY_DOMAIN", ""),
     }

@@ -151,11 +151,21 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject_locale() -> dict[str, object]:
-        return {"current_locale": str(get_locale() or "da"), "nav_links": nav_links}
+        from mentor.privacy import Controller
+
+        return {
+            "current_locale": str(get_locale() or "da"),
+            "controller": Controller.from_config(app.config),
+            "nav_links": nav_links,
+            "nav_current": nav_current,
+        }
 
 
 def nav_links() -> list[tuple[str, str]]:
-    """The main menu entries for the logged-in user's role."""
+    """The one main menu of the logged-in user's role: (endpoint, label), in order.
+
+    Every role's entries live here, so a new page joins its role's menu with one line.
+    """
     from flask_babel import gettext as _
     from flask_login import current_user
 
@@ -164,20 +174,31 @@ def nav_links() -> list[tuple[str, str]]:
     role = current_user.role if current_user.is_authenticated else None
     links: dict[Role | None, list[tuple[str, str]]] = {
         Role.VOLUNTEER: [
+            ("volunteers.home", _("Mit overblik")),
             ("volunteers.profile", _("Min profil")),
+            ("volunteers.record_page", _("Mine besøg")),
             ("volunteers.feedback_overview", _("Tilbagemeldinger")),
         ],
         Role.TEACHER: [
+            ("teachers.home", _("Mine bookinger")),
             ("teachers.new_request", _("Book en ekspert")),
             ("teachers.feedback_overview", _("Bekræft besøg")),
         ],
         Role.COORDINATOR: [
+            ("coordinator.home", _("Overblik")),
             ("coordinator.volunteers", _("Rollemodeller")),
             ("coordinator.requests", _("Bookinger")),
             ("coordinator.runs", _("Matching")),
+            ("coordinator.visits", _("Besøg")),
+            ("coordinator.schools", _("Skoler")),
+            ("coordinator.teachers", _("Lærere")),
+            ("coordinator.subjects", _("Fag")),
             ("coordinator.impact_dashboard", _("Effekt")),
+            ("coordinator.goals", _("Aktivitetsmål")),
+            ("coordinator.bulk_messages", _("Beskeder")),
         ],
         Role.ADMIN: [
+            ("admin.home", _("Administration")),
             ("coordinator.home", _("Koordinering")),
             ("admin.users", _("Brugere")),
             ("admin.coordinators", _("Koordinatorer")),
@@ -185,3 +206,20 @@ def nav_links() -> list[tuple[str, str]]:
         ],
     }
     return links.get(role, [])
+
+
+def nav_current(endpoint: str) -> bool:
+    """Whether a menu entry is the section of the page being shown.
+
+    A list's entry also covers its detail and edit pages: "coordinator.volunteers"
+    covers "coordinator.volunteer" and "coordinator.volunteer_form".
+    """
+    from flask import request
+
+    current = request.endpoint or ""
+    if current == endpoint:
+        return True
+    if endpoint.endswith(".home") or not endpoint.endswith("s"):
+        return False
+    stem = endpoint[:-1]
+    return current == stem or current.startswith(stem + "_")

@@ -9,16 +9,35 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from mentor.auth import bp
-from mentor.auth.forms import AccountSettingsForm, DeleteAccountForm
+from mentor.auth.forms import (
+    AccountSettingsForm,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+)
 from mentor.auth.passwords import verify_password
 from mentor.extensions import db
-from mentor.services import accounts, audit
+from mentor.forms.common import attach_error
+from mentor.models.base import utcnow
+from mentor.services import account_changes, accounts, audit
 from mentor.services.errors import DomainError
+
+
+def _account_page(status: int = 200, **forms: object) -> tuple[str, int]:
+    """The account page with every form; the one that failed keeps its errors and input."""
+    defaults = {
+        "form": lambda: AccountSettingsForm(obj=current_user),
+        "password_form": ChangePasswordForm,
+        "email_form": ChangeEmailForm,
+        "delete_form": DeleteAccountForm,
+    }
+    values = {name: forms.get(name) or make() for name, make in defaults.items()}
+    return render_template("account/account.html", **values), status
 
 
 @bp.route("/konto", methods=["GET", "POST"])
 @login_required
-def account() -> str | Response:
+def account() -> Response | tuple[str, int]:
     form = AccountSettingsForm(obj=current_user)
     if form.validate_on_submit():
         current_user.full_name = " ".join((form.full_name.data or "").split())
@@ -30,7 +49,73 @@ def account() -> str | Response:
         db.session.commit()
         flash(_("Dine oplysninger er gemt."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("account/account.html", form=form, delete_form=DeleteAccountForm())
+    return _account_page(400 if form.errors else 200, form=form)
+
+
+@bp.post("/konto/adgangskode")
+@login_required
+def change_password() -> Response | tuple[str, int]:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            account_changes.change_password(
+                db.session,
+                current_user,
+                form.current_password.data or "",
+                form.new_password.data or "",
+                utcnow(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Din adgangskode er skiftet."), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(400, password_form=form)
+
+
+@bp.post("/konto/email")
+@login_required
+def change_email() -> Response | tuple[str, int]:
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            new_email = account_changes.request_email_change(
+                db.session,
+                current_user,
+                form.password.data or "",
+                form.new_email.data or "",
+                utcnow(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Vi har sendt et link til %(email)s. Din adresse skifter, når du har "
+                    "åbnet det. Indtil da bruger vi den gamle.",
+                    email=new_email,
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.account"))
+    return _account_page(400, email_form=form)
+
+
+@bp.get("/konto/ny-email/<token>")
+def confirm_email_change(token: str) -> Response | tuple[str, int]:
+    """The link sent to the new address: it proves the address, so no login is needed."""
+    try:
+        account_changes.confirm_email_change(db.session, token, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        return render_template("auth/link_problem.html", message=error.message), 400
+    db.session.commit()
+    flash(_("Tak! Din nye e-mailadresse er bekræftet og bruges fra nu af."), "success")
+    return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
 
 
 @bp.get("/konto/mine-data.json")
@@ -64,5 +149,4 @@ def delete_account() -> str | Response | tuple[str, int]:
                 logout_user()
                 flash(_("Din konto og dine oplysninger er slettet."), "success")
                 return redirect(url_for("public.index"))
-    settings = AccountSettingsForm(obj=current_user)
-    return render_template("account/account.html", form=settings, delete_form=form), 400
+    return _account_page(400, delete_form=form)

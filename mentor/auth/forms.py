@@ -32,12 +32,9 @@ class SignupForm(FlaskForm):
         validators=[DataRequired(REQUIRED), length(max=200)],
         description=_l("Mindst 10 tegn. Brug gerne en sætning, du kan huske."),
     )
-    consent = BooleanField(
-        _l(
-            "Jeg accepterer, at Rollemodel Match behandler mine oplysninger for at kunne "
-            "matche besøg (se Om tjenesten). Jeg kan til enhver tid hente eller slette dem."
-        ),
-    )
+    #: The short name shown in the error summary; the consent text itself is beside the
+    #: box (templates/_macros/forms.html, consent_field), with links to what it accepts.
+    consent = BooleanField(_l("Samtykke"))
 
 
 class TeacherSignupForm(SignupForm):
@@ -98,3 +95,34 @@ class DeleteAccountForm(FlaskForm):
         _l("Ja, slet min konto og mine oplysninger"),
         validators=[DataRequired(_l("Bekræft, at du vil slette kontoen."))],
     )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Nuværende adgangskode"), validators=[DataRequired(REQUIRED), length(max=200)]
+    )
+    new_password = PasswordField(
+        _l("Ny adgangskode"),
+        validators=[DataRequired(REQUIRED), length(max=200)],
+        description=_l("Mindst 10 tegn. Brug gerne en sætning, du kan huske."),
+    )
+    confirm = PasswordField(
+        _l("Gentag den nye adgangskode"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("new_password", _l("Adgangskoderne er ikke ens.")),
+        ],
+    )
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = EmailField(
+        _l("Ny e-mailadresse"),
+        validators=[
+            DataRequired(REQUIRED),
+            Email(_l("Skriv en gyldig e-mailadresse.")),
+            length(max=254),
+        ],
+        description=_l("Vi sender et link til den nye adresse. Den gælder, når du har åbnet det."),
+    )
+    password = PasswordField(_l("Din adgangskode"), validators=[DataRequired(REQUIRED)])

@@ -7,12 +7,26 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from mentor.services.errors import DomainError
 
 VERIFY_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 3600
+DAY = 24 * 3600
+#: Every one-action link a mail carries: purpose -> how long it works, in seconds.
+#: Each purpose signs with its own salt, so a link works for its one action only.
+MAX_AGES: dict[str, int] = {
+    "verify": VERIFY_MAX_AGE,
+    "reset": RESET_MAX_AGE,
+    "proposal-answer": 60 * DAY,
+    "still_on": 30 * DAY,
+    "visit-feedback": 30 * DAY,
+    "request-cancel": 60 * DAY,
+    "keep-account": 60 * DAY,
+    "email-change": VERIFY_MAX_AGE,
+    "message-reply": 60 * DAY,
+}
 
 
 class TokenExpired(DomainError):
@@ -23,12 +37,25 @@ class TokenInvalid(DomainError):
     """The link was tampered with, or is for something else."""
 
 
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"rollemodel.{purpose}")
+def _serializer(purpose: str, signed_at: datetime | None = None) -> URLSafeTimedSerializer:
+    # The purpose is the salt: a link signed for one action is refused by every other.
+    signer: type[TimestampSigner] = TimestampSigner
+    if signed_at is not None:
+        stamp = int(signed_at.timestamp())
+
+        class _SignedAt(TimestampSigner):
+            def get_timestamp(self) -> int:
+                return stamp
+
+        signer = _SignedAt
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=f"rollemodel.{purpose}", signer=signer
+    )
 
 
-def make_token(purpose: str, payload: dict[str, Any]) -> str:
-    return _serializer(purpose).dumps(payload)
+def make_token(purpose: str, payload: dict[str, Any], signed_at: datetime | None = None) -> str:
+    """A signed link token for one purpose; `signed_at` (default: now) starts its clock."""
+    return _serializer(purpose, signed_at).dumps(payload)
 
 
 def read_token(

@@ -10,6 +10,7 @@ from mentor.coordinator import bp
 from mentor.extensions import db
 from mentor.models.enums import Role
 from mentor.services import lists
+from mentor.services.record import waiting_training_requests
 
 
 @bp.get("/")
@@ -20,4 +21,5 @@ def home() -> str:
         "coordinator/home.html",
         attention=lists.attention(db.session, scope),
         programmes=lists.scoped_programmes(db.session, scope),
+        training_requests=waiting_training_requests(db.session, scope),
     )

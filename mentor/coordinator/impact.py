@@ -79,7 +79,7 @@ def _filters(programmes: list[Programme], args: Any) -> _Filters:
     """
     form = ImpactFilterForm(formdata=args)
     form.program.choices = [("", _("Alle mine programmer"))] + [
-        (str(p.id), f"{p.code} – {p.name}") for p in programmes
+        (str(p.id), p.name) for p in programmes
     ]
     in_scope = not form.program.data or form.program.data in {c[0] for c in form.program.choices}
     # The choices check would call an unknown id "not a valid choice"; say 404 instead.
@@ -164,7 +164,7 @@ def _charts(d: impact.Dashboard) -> dict[str, Any]:
     return {
         "goals": charts.bar_chart(
             _("Elever nået mod aktivitetsmål"),
-            [f"{g.programme_code} {g.label}" for g in d.goals],
+            [f"{g.programme_name.split(' – ')[0]}: {g.label}" for g in d.goals],
             [
                 charts.Series(reached, [g.pupils_reached for g in d.goals]),
                 charts.Series(expected, [round(g.expected_pupils) for g in d.goals], "#999999"),

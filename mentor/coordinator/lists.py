@@ -57,7 +57,7 @@ def _filter_options(statuses: list[tuple[str, str]]) -> dict[str, Any]:
     levels = db.session.scalars(sa.select(SchoolLevel).order_by(SchoolLevel.sort_order))
     subjects = db.session.scalars(sa.select(Subject).order_by(Subject.name_da))
     return {
-        "programmes": [(p.id, p.code) for p in lists.scoped_programmes(db.session, scope)],
+        "programmes": [(p.id, p.name) for p in lists.scoped_programmes(db.session, scope)],
         "regions": sorted(REGIONS.items()),
         "municipalities": sorted(
             ((code, name) for code, (name, _r) in MUNICIPALITIES.items()), key=lambda item: item[1]

@@ -19,11 +19,12 @@ from mentor.forms.common import (
 from mentor.geo.regions import REGIONS
 
 
-def _weight(label: str, default: float) -> NumberField:
+def _weight(label: str, default: float, description: str = "") -> NumberField:
     return NumberField(
         label,
         default=default,
         places=2,
+        description=description,
         validators=[
             InputRequired(NOT_A_DECIMAL),
             NumberRange(0, 100, _l("Vælg et tal mellem 0 og 100.")),
@@ -43,7 +44,11 @@ class RunForm(FlaskForm):
 
 
 class WeightsForm(FlaskForm):
-    subject_related = _weight(_l("Beslægtet fag"), 0.4)
+    subject_related = _weight(
+        _l("Fag tæt på det ønskede"),
+        0.4,
+        _l("Fx matematik, når klassen har bedt om fysik."),
+    )
     subject_other = _weight(_l("Andet fag"), 1.0)
     distance = _weight(_l("Afstand (ved grænsen af rækkevidden)"), 1.0)
     virtual = _weight(_l("Virtuelt besøg"), 1.2)

@@ -28,6 +28,7 @@ from mentor.models.base import utcnow
 from mentor.models.enums import Role, TrainingKind
 from mentor.services import volunteers
 from mentor.services.errors import DomainError
+from mentor.services.record import open_training_requests
 from mentor.volunteers.forms import ProfileForm
 from mentor.volunteers.profile import fill_profile_form, profile_data, set_profile_choices
 
@@ -64,6 +65,7 @@ def _render_volunteer(
         profile=profile,
         place=geo.lookup(profile.postcode),
         formats=volunteers.matchable_formats(profile),
+        training_requests=open_training_requests(db.session, profile),
         history=history,
         approve_form=ConfirmActionForm(),
         reject_form=reject_form or RejectForm(),

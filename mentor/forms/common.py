@@ -73,9 +73,27 @@ class WholeNumberField(IntegerField):
 
 
 class NumberField(DecimalField):
+    """A decimal number shown with the reader's decimal mark (0,4 in Danish).
+
+    Either mark is accepted on the way in: people type what their keyboard offers.
+    """
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("invalid_value_message", NOT_A_DECIMAL)
         super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            valuelist = [str(valuelist[0]).strip().replace(" ", "").replace(",", ".")]
+        super().process_formdata(valuelist)
+
+    def _value(self) -> str:
+        from flask_babel import get_locale
+
+        text = super()._value()
+        if self.raw_data or str(get_locale() or "da") != "da":
+            return text
+        return text.replace(".", ",")
 
 
 class DayField(DateField):

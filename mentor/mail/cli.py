@@ -102,4 +102,42 @@ def retry_failed_command(ids: tuple[int, ...], all_: bool) -> None:
     click.echo(f"Queued {count} failed mail again.")
 
 
+@mail_cli.command("receive")
+@click.argument("message_file", type=click.File("rb"), default="-")
+def receive_command(message_file: click.utils.LazyFile) -> None:
+    """Relay a reply mailed to svar+<key>@MAIL_REPLY_DOMAIN (the raw mail on stdin).
+
+    Point the mail server's delivery for that address at this command, e.g. a Postfix
+    alias `svar: "|/srv/rollemodel/.venv/bin/flask --app wsgi mail receive"` with
+    recipient_delimiter = +.
+    """
+    import email
+    import email.policy
+    from email.utils import getaddresses
+
+    from mentor.cli import CliError
+    from mentor.services import messages
+    from mentor.services.errors import DomainError
+
+    message = email.message_from_bytes(message_file.read(), policy=email.policy.default)
+    addresses = [a for _, a in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))]
+    relay = next((a for a in addresses if a.lower().startswith("svar+")), None)
+    if relay is None:
+        raise CliError("the mail is not addressed to a reply address (svar+…@…)")
+    try:
+        request, user = messages.read_reply_address(db.session, relay)
+        sender = (getaddresses(message.get_all("From", [])) or [("", "")])[0][1].lower()
+        # The key may be forwarded; only the person it was made for can answer with it.
+        if sender != (user.email or ""):
+            raise DomainError("the reply comes from another address than the key's owner")
+        part = message.get_body(preferencelist=("plain",))
+        text = messages.reply_text(part.get_content() if part is not None else "")
+        messages.relay_message(db.session, user, request, text)
+    except DomainError as error:
+        db.session.rollback()
+        raise CliError(f"reply not relayed: {error.message}") from error
+    db.session.commit()
+    click.echo(f"Relayed a reply in the conversation of booking {request.id}.")
+
+
 commands: list[click.Command] = [mail_cli]

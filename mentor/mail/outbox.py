@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import force_locale, get_translations
 from sqlalchemy.orm import Session
 
+from mentor.mail.layout import inline_css
 from mentor.models import OutboxMail, User
 from mentor.models.base import utcnow
 from mentor.models.enums import MailStatus
@@ -19,8 +20,13 @@ from mentor.models.enums import MailStatus
 MESSAGE_ID_DOMAIN = "rollemodel.local"
 
 
-def render_mail(template: str, locale: str, **context: Any) -> tuple[str, str, str]:
-    """Render templates/email/<template>.{subject.txt,txt,html} in the given locale."""
+def render_mail(
+    template: str, locale: str, *, inline: bool = True, **context: Any
+) -> tuple[str, str, str]:
+    """Render templates/email/<template>.{subject.txt,txt,html} in the given locale.
+
+    The HTML has its CSS inlined (mentor/mail/layout.py); `inline=False` is for measuring.
+    """
     # Straight from the Jinja environment: mail needs none of the request context
     # processors (current_user, csrf_token, menus), and skipping them halves the cost of
     # the thousands of mails a run's commit writes.
@@ -33,11 +39,18 @@ def render_mail(template: str, locale: str, **context: Any) -> tuple[str, str, s
             text = translations.ugettext(string)
             return text % variables if variables else text
 
-        values = {"current_locale": locale, "_": gettext, "gettext": gettext, **context}
+        values = {
+            "current_locale": locale,
+            "_": gettext,
+            "gettext": gettext,
+            "base_url": current_app.config["BASE_URL"],
+            "controller_name": current_app.config.get("CONTROLLER_NAME", ""),
+            **context,
+        }
         subject = env.get_template(f"email/{template}.subject.txt").render(values)
         text = env.get_template(f"email/{template}.txt").render(values)
         html = env.get_template(f"email/{template}.html").render(values)
-    return " ".join(subject.split()), text, html
+    return " ".join(subject.split()), text, inline_css(html) if inline else html
 
 
 def queue_mail(
@@ -51,6 +64,7 @@ def queue_mail(
     html: str | None = None,
     attachments: Iterable[Mapping[str, str]] = (),
     send_after: datetime | None = None,
+    reply_to: str | None = None,
 ) -> OutboxMail | None:
     """Queue one mail; return None when a mail with this dedupe key was queued before.
 
@@ -68,6 +82,7 @@ def queue_mail(
         html=html,
         attachments=attachments,
         send_after=send_after,
+        reply_to=reply_to,
     )
     if values is None:
         return None
@@ -90,6 +105,7 @@ def outbox_values(
     html: str | None = None,
     attachments: Iterable[Mapping[str, str]] = (),
     send_after: datetime | None = None,
+    reply_to: str | None = None,
 ) -> dict[str, Any] | None:
     """The column values of one outbox row; None when the recipient has no address left.
 
@@ -106,6 +122,7 @@ def outbox_values(
         "kind": kind,
         "to_user_id": user.id if user is not None else None,
         "to_address": address,
+        "reply_to": reply_to,
         "subject": subject,
         "body_text": text,
         "body_html": html,
@@ -127,6 +144,7 @@ def queue_templated(
     template: str,
     attachments: Iterable[Mapping[str, str]] = (),
     send_after: datetime | None = None,
+    reply_to: str | None = None,
     **context: Any,
 ) -> OutboxMail | None:
     """Render a mail template in the recipient's language and queue it."""
@@ -141,4 +159,5 @@ def queue_templated(
         html=html,
         attachments=attachments,
         send_after=send_after,
+        reply_to=reply_to,
     )

@@ -195,6 +195,8 @@ def build_message(row: Mapping[str, Any], mail_from: str, now: datetime) -> byte
     message["To"] = row["to_address"]
     message["Date"] = format_datetime(now)
     message["Message-ID"] = row["message_id"]
+    if row.get("reply_to"):
+        message["Reply-To"] = row["reply_to"]
     # Keeps out-of-office replies and auto-responders from answering reminders.
     message["Auto-Submitted"] = "auto-generated"
     message["X-Rollemodel-Kind"] = row["kind"]

@@ -9,6 +9,7 @@ from mentor.models.matching import Feedback, MatchingRun, Proposal, Visit
 from mentor.models.requests import BookingRequest, DateWindow
 from mentor.models.schools import School, TeacherProfile
 from mentor.models.schoolyear import CalendarOverride
+from mentor.models.training import TrainingRequest
 from mentor.models.users import User
 from mentor.models.volunteers import (
     AvailabilityPeriod,
@@ -39,6 +40,7 @@ __all__ = [
     "Subject",
     "TeacherProfile",
     "TrainingRecord",
+    "TrainingRequest",
     "User",
     "Visit",
     "VolunteerProfile",

@@ -35,6 +35,8 @@ class OutboxMail(Base):
     kind: Mapped[str] = mapped_column(sa.String(40))
     to_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     to_address: Mapped[str | None] = mapped_column(sa.String(254))
+    #: Where a reply goes: the message relay's own address, never the other person's.
+    reply_to: Mapped[str | None] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
@@ -56,10 +58,13 @@ class Notice(Base):
     """An in-app notice shown on the user's home page."""
 
     __tablename__ = "notices"
+    __table_args__ = (sa.Index("ix_notices_topic", "topic"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(sa.String(300))
     link: Mapped[str | None] = mapped_column(sa.String(300))
+    #: What the notice is about ("proposal:12"), so it can be closed once answered.
+    topic: Mapped[str | None] = mapped_column(sa.String(60))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]

@@ -48,6 +48,12 @@ class User(UserMixin, Base):
     #: Bumped on every password change; reset tokens embed it so they work once.
     password_changed_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    #: The last sign of life: a login, or an action taken from a signed mail link. The
+    #: retention job deletes accounts whose last sign of life is years old.
+    last_active_at: Mapped[datetime | None]
+    #: When the retention job warned that the account will be deleted; activity after
+    #: this moment cancels the deletion.
+    retention_warned_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
     #: Set by an admin: the account cannot log in until reactivated (data is kept).

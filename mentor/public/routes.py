@@ -13,12 +13,39 @@ bp = Blueprint("public", __name__)
 
 @bp.get("/")
 def index() -> str:
-    return render_template("public/index.html")
+    from mentor.services.landing import public_figures
+
+    return render_template("public/index.html", figures=public_figures(db.session))
 
 
 @bp.get("/about")
 def about() -> str:
     return render_template("public/about.html")
+
+
+@bp.get("/privatliv")
+def privacy() -> str:
+    """The privacy notice (GDPR art. 13-14), with the cookie statement."""
+    from flask import current_app
+
+    from mentor.privacy import CONSENT_VERSION, Controller
+
+    config = current_app.config
+    return render_template(
+        "public/privacy.html",
+        details=Controller.from_config(config),
+        version=CONSENT_VERSION,
+        retention_years=round(int(config["RETENTION_INACTIVE_DAYS"]) / 365, 1),
+        warning_days=int(config["RETENTION_WARNING_DAYS"]),
+    )
+
+
+@bp.get("/vilkaar")
+def terms() -> str:
+    """What a role model agrees to: conduct at schools, with a teacher always present."""
+    from mentor.privacy import CONSENT_VERSION
+
+    return render_template("public/terms.html", version=CONSENT_VERSION)
 
 
 @bp.post("/language")
@@ -63,3 +90,6 @@ def still_on(token: str) -> str | tuple[str, int] | Response:
         db.session.commit()
         return render_template("public/still_on.html", confirmed=True)
     return render_template("public/still_on.html", confirmed=False)
+
+
+from mentor.public import actions  # noqa: E402,F401  (routes on this blueprint)

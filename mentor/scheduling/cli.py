@@ -90,4 +90,29 @@ def reminders_run_command(now_text: str | None) -> None:
     click.echo(f"Queued: {queued}. Skipped (opted out): {report.skipped_opt_out}.")
 
 
-commands: list[click.Command] = [scheduler_cli, reminders_cli]
+retention_cli = AppGroup("retention", help="Delete accounts nobody uses, after a warning.")
+
+
+@retention_cli.command("run")
+@click.option("--now", "now_text", help="Act as at this ISO time (default: now).")
+@click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing.")
+def retention_run_command(now_text: str | None, dry_run: bool) -> None:
+    """Warn accounts about to expire and delete expired ones (the scheduler does it hourly)."""
+    from mentor.mail.cli import parse_now
+    from mentor.services.retention import RetentionPolicy, run_retention
+
+    policy = RetentionPolicy.from_config(current_app.config)
+    report = run_retention(db.session, parse_now(now_text), policy, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    prefix = "Would have: " if dry_run else ""
+    click.echo(
+        f"{prefix}warned {len(report.warned)}, deleted {len(report.deleted)}; "
+        f"{len(report.busy)} inactive with a visit or booking ahead left alone "
+        f"(inactive after {policy.inactive_days} days, warning {policy.warning_days} days)."
+    )
+
+
+commands: list[click.Command] = [scheduler_cli, reminders_cli, retention_cli]

@@ -78,8 +78,18 @@ def expire_proposals(session: Session, config: Mapping[str, Any], now: datetime)
     return f"expired {expired}" if expired else ""
 
 
+def apply_retention(session: Session, config: Mapping[str, Any], now: datetime) -> str:
+    """Warn accounts about to expire, delete the expired ones (figures stay the same)."""
+    from mentor.services.retention import RetentionPolicy, run_retention
+
+    report = run_retention(session, now, RetentionPolicy.from_config(config))
+    return report.summary() if (report.warned or report.deleted) else ""
+
+
 JOBS: list[Job] = [
     Job("deliver_outbox", 5, deliver_outbox, stoppable=True),
     Job("queue_reminders", 60, queue_reminders),
     Job("expire_proposals", 60, expire_proposals),
+    # Hourly is plenty: warnings and deletions are counted in days, and idempotent.
+    Job("retention", 3600, apply_retention),
 ]

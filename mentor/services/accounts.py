@@ -22,16 +22,16 @@ from mentor.models import (
     Proposal,
     School,
     TeacherProfile,
+    TrainingRequest,
     User,
     Visit,
 )
 from mentor.models.base import utcnow
 from mentor.models.enums import ProposalStatus, RequestStatus, Role
+from mentor.privacy import CONSENT_VERSION
 from mentor.services import audit
 from mentor.services.errors import DomainError
 
-#: Bump when the consent text changes; the version accepted is stored per user.
-CONSENT_VERSION = "2026-1"
 DELETED_NAME = "Slettet bruger"
 
 
@@ -92,11 +92,9 @@ def register(
     """Sign up a volunteer or a teacher and queue the verification mail."""
     now = now or utcnow()
     if role not in (Role.VOLUNTEER, Role.TEACHER):
-        raise DomainError(_("Kun frivillige og lærere kan oprette sig selv."))
+        raise DomainError(_("Kun rollemodeller og lærere kan oprette sig selv."))
     if not consent:
-        raise DomainError(
-            _("Du skal acceptere, at vi behandler dine oplysninger."), field="consent"
-        )
+        raise DomainError(_("Sæt kryds for at give samtykke."), field="consent")
     problem = password_problem(password, email=email, name=full_name)
     if problem:
         raise DomainError(problem, field="password")
@@ -149,6 +147,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
         audit.record(session, None, "login_failed", "user", user.id if user else None, now=now)
         raise DomainError(_("Forkert e-mail eller adgangskode."), field="password")
     user.last_login_at = now
+    user.last_active_at = now
     audit.record(session, user, "login", "user", user.id, now=now)
     return user
 
@@ -219,6 +218,7 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
             "reminders_opt_out": user.reminders_opt_out,
             "last_login_at": _iso(user.last_login_at),
             "deactivated_at": _iso(user.deactivated_at),
+            "last_active_at": _iso(user.last_active_at),
         }
     }
     profile = user.volunteer_profile
@@ -235,6 +235,17 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
             "trainings": [
                 {"kind": t.kind.value, "completed_on": t.completed_on.isoformat()}
                 for t in profile.trainings
+            ],
+            "training_requests": [
+                {
+                    "kind": r.kind.value,
+                    "note": r.note,
+                    "created_at": r.created_at.isoformat(),
+                    "handled_at": _iso(r.handled_at),
+                }
+                for r in session.scalars(
+                    sa.select(TrainingRequest).where(TrainingRequest.volunteer_id == profile.id)
+                )
             ],
         }
         proposals = session.scalars(sa.select(Proposal).where(Proposal.volunteer_id == profile.id))
@@ -289,8 +300,18 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
     return data
 
 
-def delete_account(session: Session, user: User, actor: User, now: datetime | None = None) -> None:
-    """Remove a person's data; keep anonymised visits so reports stay right."""
+def delete_account(
+    session: Session,
+    user: User,
+    actor: User | None,
+    now: datetime | None = None,
+    *,
+    reason: str = "",
+) -> None:
+    """Remove a person's data; keep anonymised visits so reports stay right.
+
+    `actor` is None when the system deletes (the retention job; `reason` says why).
+    """
     now = now or utcnow()
     if user.deleted_at is not None:
         raise DomainError(_("Kontoen er allerede slettet."))
@@ -311,6 +332,9 @@ def delete_account(session: Session, user: User, actor: User, now: datetime | No
         )
         session.execute(
             sa.update(Proposal).where(Proposal.volunteer_id == profile.id).values(volunteer_id=None)
+        )
+        session.execute(
+            sa.delete(TrainingRequest).where(TrainingRequest.volunteer_id == profile.id)
         )
         session.delete(profile)
     if user.teacher_profile is not None:
@@ -337,9 +361,10 @@ def delete_account(session: Session, user: User, actor: User, now: datetime | No
     user.password_hash = None
     user.deleted_at = now
     user.coordinated_programmes = []
-    audit.record(
-        session, actor, "account_deleted", "user", user.id, now=now, by_self=actor.id == user.id
-    )
+    details: dict[str, Any] = {"by_self": actor is not None and actor.id == user.id}
+    if reason:
+        details["reason"] = reason
+    audit.record(session, actor, "account_deleted", "user", user.id, now=now, **details)
     session.flush()
 
 

@@ -196,8 +196,7 @@ def render(
         body=body,
         author=author,
         programmes=programme_names,
-        essential=False,
-        account_link=external_url("auth.account"),
+        optout_link=external_url("auth.account"),
     )
 
 

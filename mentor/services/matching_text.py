@@ -125,7 +125,7 @@ def match_words(assignment: Mapping[str, Any], names: Mapping[str, Any]) -> list
     if parts.get("subject", 0) == 0:
         words.append(f"{subject} ✓")
     elif parts.get("subject", 0) < 0.5:
-        words.append(_("beslægtet fag (ikke %(subject)s)", subject=subject))
+        words.append(_("fag tæt på %(subject)s", subject=subject))
     else:
         words.append(_("andet fag end %(subject)s", subject=subject))
     if assignment.get("format") == "virtual":

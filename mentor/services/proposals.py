@@ -52,6 +52,7 @@ from mentor.services.matching import (
     term_bounds,
     used_capacity,
 )
+from mentor.services.notices import proposal_topic
 from mentor.services.requests import change_request_status
 
 ANSWER_PURPOSE = "proposal-answer"
@@ -92,7 +93,7 @@ def answer_token(proposal: Proposal) -> str:
 
 def proposal_from_token(session: Session, token: str, now: datetime | None = None) -> Proposal:
     """The proposal a mailed answer link is for; the link lives as long as the proposal."""
-    payload = tokens.read_token(ANSWER_PURPOSE, token, max_age=60 * 24 * 3600, now=now)
+    payload = tokens.read_token(ANSWER_PURPOSE, token, tokens.MAX_AGES[ANSWER_PURPOSE], now=now)
     proposal = session.get(Proposal, payload.get("pid"))
     if proposal is None or proposal.volunteer_id != payload.get("vid"):
         raise tokens.TokenInvalid(_("Linket passer ikke til et forslag."))
@@ -244,6 +245,7 @@ def _volunteer_messages(
         "text": text[:300],
         "created_at": now,
         "link": internal_path("volunteers.proposal", proposal_id=proposal.id),
+        "topic": proposal_topic(proposal.id),
     }
     subject, body, html = render_mail(
         "proposal",
@@ -310,20 +312,36 @@ def accept(session: Session, proposal_id: int, now: datetime | None = None) -> V
     change_request_status(session, request, RequestStatus.CONFIRMED, now=now)
     session.flush()
     audit.record(session, volunteer.user, "proposal_accepted", "proposal", proposal.id, now=now)
+    volunteer.user.last_active_at = now
+    # Both sides get the confirmation, each with the visit as a calendar file.
+    parties = [
+        ("volunteer", volunteer.user, external_url("volunteers.visit_detail", visit_id=visit.id)),
+    ]
     if request.teacher is not None:
-        with force_locale(request.teacher.locale or "da"):
-            attachment = visit_attachment(visit, now=now)
+        parties.append(
+            (
+                "teacher",
+                request.teacher,
+                external_url("teachers.request_detail", request_id=request.id),
+            )
+        )
+    for role, person, link in parties:
+        with force_locale(person.locale or "da"):
+            attachment = visit_attachment(visit, link=link, now=now)
         queue_templated(
             session,
             kind="visit_confirmed",
-            dedupe_key=f"visit_confirmed:{visit.id}",
-            to=request.teacher,
+            # The teacher's key is the one used before the volunteer got a copy.
+            dedupe_key=f"visit_confirmed:{visit.id}"
+            + (":volunteer" if role == "volunteer" else ""),
+            to=person,
             template="visit_confirmed",
             attachments=[attachment],
             visit=visit,
             request=request,
             volunteer=volunteer,
-            link=external_url("teachers.home"),
+            role=role,
+            link=link,
         )
     return visit
 
@@ -343,6 +361,7 @@ def decline(
     proposal.status = ProposalStatus.DECLINED
     proposal.responded_at = now
     if proposal.volunteer is not None:
+        proposal.volunteer.user.last_active_at = now
         audit.record(
             session,
             proposal.volunteer.user,

@@ -66,11 +66,12 @@ from mentor.models.enums import (
     VolunteerStatus,
 )
 from mentor.models.volunteers import volunteer_programmes
+from mentor.services.action_links import cancel_link, feedback_link
 
 #: How many items a digest lists by name; the counts are always complete.
 DIGEST_LIST_LIMIT = 10
 STILL_ON_PURPOSE = "still_on"
-STILL_ON_MAX_AGE = 30 * 24 * 3600
+STILL_ON_MAX_AGE = 30 * 24 * 3600  # as tokens.MAX_AGES["still_on"]
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,7 @@ def confirm_still_on(session: Session, token: str, now: datetime) -> Visit:
     if not roles:
         raise NotFound(_("Besøget findes ikke længere."))
     audit.record(session, user, "visit_still_on", "visit", visit.id, now=now, role=roles.pop())
+    user.last_active_at = now
     return visit
 
 
@@ -289,11 +291,19 @@ def proposal_nudges(session: Session, now: datetime, settings: ReminderSettings)
                     "proposal": proposal,
                     "booking": proposal.request,
                     "last_nudge": stage == len(dues) - 1,
-                    "link": link("proposal", proposal_id=proposal.id),
+                    # The signed answer link, as in the first mail: no login needed.
+                    "link": _answer_link(proposal),
                 },
             )
         )
     return reminders
+
+
+def _answer_link(proposal: Proposal) -> str:
+    from mentor.links import external_url
+    from mentor.services.proposals import answer_token
+
+    return external_url("volunteers.answer", token=answer_token(proposal))
 
 
 def _visit_options() -> list[Any]:
@@ -423,7 +433,7 @@ def feedback_requests(
                         "booking": visit.request,
                         "role": role,
                         "nudge": stage > 0,
-                        "link": link(f"{role}_feedback", visit_id=visit.id),
+                        "link": feedback_link(visit, user, role),
                     },
                 )
             )
@@ -467,6 +477,7 @@ def unmatched_notices(
                 context={
                     "booking": request,
                     "link": link("teacher_request", request_id=request.id),
+                    "cancel_link": cancel_link(request, request.teacher),
                 },
             )
         )

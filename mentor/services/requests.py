@@ -350,7 +350,26 @@ def create_request(
     session.add(request)
     session.flush()
     audit.record(session, teacher, "request_created", "request", request.id, now=now)
+    queue_receipt(session, request, teacher)
     return request
+
+
+def queue_receipt(session: Session, request: BookingRequest, teacher: User) -> None:
+    """Tell the teacher the booking arrived, what happens next, and how to cancel it."""
+    from mentor.links import external_url
+    from mentor.mail.outbox import queue_templated
+    from mentor.services.action_links import cancel_link
+
+    queue_templated(
+        session,
+        kind="booking_receipt",
+        dedupe_key=f"booking_receipt:{request.id}",
+        to=teacher,
+        template="booking_receipt",
+        booking=request,
+        link=external_url("teachers.request_detail", request_id=request.id),
+        cancel_link=cancel_link(request, teacher),
+    )
 
 
 def can_change(user: User, request: BookingRequest) -> bool:

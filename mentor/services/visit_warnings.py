@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from mentor.models import BookingRequest, DateWindow, User
 from mentor.models.enums import RequestStatus, Role
 from mentor.schoolyear import calendars_for
+from mentor.services.action_links import cancel_link
 from mentor.services.deadlines import NO_VOLUNTEER_SOON, needs_attention
 from mentor.services.matching import local_to_utc
 from mentor.services.reminders import (
@@ -107,6 +108,8 @@ def unconfirmed_visit_warnings(
                         "link": link("teacher_request", request_id=request.id)
                         if role == "teacher"
                         else _coordinator_link(request.id),
+                        # The teacher may answer the warning by cancelling, from the mail.
+                        "cancel_link": cancel_link(request, user) if role == "teacher" else None,
                     },
                 )
             )

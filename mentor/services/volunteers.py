@@ -399,6 +399,9 @@ def record_training(
     record.note = _clean(note, 200)
     record.recorded_by_id = actor.id
     session.flush()
+    from mentor.services.record import close_training_requests
+
+    close_training_requests(session, profile, kind, now)
     audit.record(
         session,
         actor,

@@ -117,7 +117,13 @@ class ProfileForm(FlaskForm):
             NumberRange(0, 500, _l("Vælg en afstand mellem 0 og 500 km.")),
         ],
     )
-    virtual_ok = BooleanField(_l("Jeg vil også gerne holde virtuelle oplæg"))
+    virtual_ok = BooleanField(
+        _l("Jeg vil også gerne holde virtuelle oplæg"),
+        description=_l(
+            "Virtuelle oplæg kræver kurset i virtuel formidling. Du kan bede om det under "
+            "Mine besøg, når profilen er gemt."
+        ),
+    )
     weekdays = MultiCheckboxField(
         _l("Hverdage, du kan"), coerce=int, choices=WEEKDAYS, default=[0, 1, 2, 3, 4]
     )
@@ -142,7 +148,14 @@ class ProfileForm(FlaskForm):
         validators=[Optional()],
         description=_l("Du bliver ikke foreslået før denne dato."),
     )
-    programmes = MultiCheckboxField(_l("Programmer, du vil være med i"), coerce=int)
+    programmes = MultiCheckboxField(
+        _l("Programmer, du vil være med i"),
+        coerce=int,
+        description=_l(
+            "KRAM er for kvindelige rollemodeller og har fokus på piger. Book en ekspert er "
+            "for alle: lærere booker en ekspert til klassen."
+        ),
+    )
 
     #: Service error fields that live under another name in this form.
     ALIASES: Mapping[str, str] = {"periods": "period1_from"}

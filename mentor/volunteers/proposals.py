@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +11,7 @@ from werkzeug.wrappers import Response
 from mentor.auth.access import role_required
 from mentor.coordinator.run_forms import EmptyForm
 from mentor.extensions import db, limiter
-from mentor.models import Proposal
+from mentor.models import Proposal, Visit
 from mentor.models.enums import Role
 from mentor.services import proposals
 from mentor.services.errors import DomainError
@@ -53,7 +54,9 @@ def proposal(proposal_id: int) -> str | Response:
         done = _answer(found, request.form.get("answer", ""))
         if done is not None:
             return done
-    return render_template("volunteers/proposal.html", proposal=found, form=form, token=None)
+    return render_template(
+        "volunteers/proposal.html", proposal=found, form=form, token=None, visit=_visit_of(found)
+    )
 
 
 @bp.route("/svar/<token>", methods=["GET", "POST"])
@@ -73,5 +76,14 @@ def answer(token: str) -> str | Response | tuple[str, int]:
         answered = True
     db.session.refresh(found)
     return render_template(
-        "volunteers/proposal.html", proposal=found, form=form, token=token, answered=answered
+        "volunteers/proposal.html",
+        proposal=found,
+        form=form,
+        token=token,
+        answered=answered,
+        visit=_visit_of(found),
     )
+
+
+def _visit_of(proposal: Proposal) -> Visit | None:
+    return db.session.scalar(sa.select(Visit).where(Visit.proposal_id == proposal.id))

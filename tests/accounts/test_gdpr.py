@@ -3,8 +3,8 @@ import json
 import sqlalchemy as sa
 
 from mentor.extensions import db
-from mentor.models import BookingRequest, User, Visit, VolunteerProfile
-from mentor.models.enums import Role, VisitStatus
+from mentor.models import BookingRequest, TrainingRequest, User, Visit, VolunteerProfile
+from mentor.models.enums import Role, TrainingKind, VisitStatus
 from tests import factories as f
 
 
@@ -34,6 +34,13 @@ def _setup(app):
         vera = f.volunteer(db.session, "vera@firma.dk", name="Vera Veninde")
         request = f.booking(db.session, teacher)
         f.completed_visit(db.session, request, vera.volunteer_profile, pupils=26)
+        db.session.add(
+            TrainingRequest(
+                volunteer_id=vera.volunteer_profile.id,
+                kind=TrainingKind.VIRTUAL,
+                note="ring efter kl. 16 til Vera",
+            )
+        )
         db.session.commit()
 
 
@@ -58,6 +65,8 @@ def test_export_contains_the_profile(app, client) -> None:
     assert data["volunteer_profile"]["job_title"] == "ingeniør"
     assert data["volunteer_profile"]["subjects"] == ["fysik"]
     assert data["visits"][0]["pupils_reached"] == 26
+    [asked] = data["volunteer_profile"]["training_requests"]
+    assert asked["kind"] == "virtual" and asked["note"] == "ring efter kl. 16 til Vera"
     assert any(entry["action"] == "login" for entry in data["activity_log"])
 
 
@@ -82,7 +91,13 @@ def test_volunteer_deletes_account_personal_data_gone_figures_kept(app, client) 
     with app.app_context():
         assert (
             _personal_data_left(
-                ["vera@firma.dk", "Vera Veninde", "12 34 56 78", "Min vej til STEM gik"]
+                [
+                    "vera@firma.dk",
+                    "Vera Veninde",
+                    "12 34 56 78",
+                    "Min vej til STEM gik",
+                    "ring efter kl. 16",
+                ]
             )
             == []
         )
@@ -127,6 +142,7 @@ def test_admin_deletes_a_user_on_request(app, client) -> None:
             sa.select(AuditEntry).where(AuditEntry.action == "account_deleted")
         )
         assert entry.object_id == vera_id and entry.details == {"by_self": False}
+        assert db.session.scalar(sa.select(sa.func.count(TrainingRequest.id))) == 0
 
 
 def test_account_settings_change_language_and_reminder_choice(app, client) -> None:

@@ -24,6 +24,8 @@ PUBLIC = {
     "static",
     "public.index",
     "public.about",
+    "public.privacy",
+    "public.terms",
     "public.healthz",
     "public.set_language",
     "public.still_on",
@@ -34,6 +36,11 @@ PUBLIC = {
     "auth.forgot_password",
     "auth.reset_password",
     "volunteers.answer",
+    "auth.confirm_email_change",
+    "public.feedback_by_link",
+    "public.cancel_by_link",
+    "public.keep_account",
+    "public.reply_by_link",
 }
 #: Any logged-in person, acting on their own account only.
 OWN_ACCOUNT = {
@@ -43,6 +50,8 @@ OWN_ACCOUNT = {
     "auth.delete_account",
     "auth.logout",
     "auth.resend_verification",
+    "auth.change_password",
+    "auth.change_email",
 }
 #: Blueprint -> the roles allowed in it.
 ROLES_BY_BLUEPRINT = {

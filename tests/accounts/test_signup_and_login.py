@@ -85,7 +85,13 @@ def test_consent_is_required(app, client) -> None:
             "password": PASSWORD,
         },
     )
-    assert "acceptere" in page.get_data(as_text=True)
+    body = page.get_data(as_text=True)
+    # The summary names the field briefly, and the box links to what is accepted.
+    assert '<a href="#consent">Samtykke: Sæt kryds for at give samtykke.</a>' in body
+    assert 'href="/privatliv"' in body and 'href="/vilkaar"' in body
+    # What was typed is kept, except the password.
+    assert 'value="Signe Holm"' in body and 'value="s@example.dk"' in body
+    assert PASSWORD not in body
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 

@@ -172,6 +172,19 @@ class Journey:
         with self.page.expect_navigation():
             self.page.locator(f'main a[href$="{href_suffix}"]').first.click()
 
+    def open_menu(self) -> None:
+        """On a phone the menu sits behind the "Menu" button: open it (once)."""
+        toggle = self.page.locator("[data-menu-toggle]")
+        if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+            assert self.page.locator("#site-menu").is_visible()
+
+    def nav(self, href_suffix: str) -> None:
+        """Follow an entry of the site menu, opening it first on a phone."""
+        self.open_menu()
+        with self.page.expect_navigation():
+            self.page.locator(f'#site-menu a[href$="{href_suffix}"]').first.click()
+
     def login(self, email: str, password: str) -> None:
         self.open("/login")
         self.check_page("login-form")

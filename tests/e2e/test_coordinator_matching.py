@@ -62,8 +62,7 @@ def test_coordinator_approves_trains_and_commits_a_matching_run(person, seed) ->
     coordinator.check_page("volunteer-trained", screenshot=True)
 
     # The main menu leads to matching; the preview changes nothing until it is saved.
-    with page.expect_navigation():
-        page.click("header nav a[href$='/koordinator/matching']")
+    coordinator.nav("/koordinator/matching")
     coordinator.check_page("runs")
     page.select_option("#programme_id", str(ids["BOOK"]))
     page.select_option("#region_code", "0")

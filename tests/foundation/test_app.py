@@ -95,3 +95,40 @@ def test_importing_matching_does_not_import_flask_or_sqlalchemy() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False False"
+
+
+def test_production_warns_when_the_privacy_notice_lacks_a_controller(tmp_path, caplog) -> None:
+    from mentor import create_app
+
+    base = {"TESTING": True, "SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    with caplog.at_level("WARNING"):
+        create_app({**base, "ENV_NAME": "production", "CONTROLLER_NAME": "Region Test"})
+    warning = " ".join(r.getMessage() for r in caplog.records)
+    assert "CONTROLLER_ADDRESS, CONTROLLER_EMAIL, CONTROLLER_PHONE" in warning
+    assert "CONTROLLER_NAME" not in warning.split("set ")[1]
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        complete = {
+            "CONTROLLER_NAME": "Region Test",
+            "CONTROLLER_ADDRESS": "Skolevej 1, 8000 Aarhus C",
+            "CONTROLLER_EMAIL": "dpo@region.test",
+            "CONTROLLER_PHONE": "+45 70 00 00 00",
+        }
+        app = create_app({**base, "ENV_NAME": "production", **complete})
+        create_app({**base, "ENV_NAME": "development"})
+    assert not [r for r in caplog.records if "privacy notice" in r.getMessage()]
+    page = app.test_client().get("/privatliv").get_data(as_text=True)
+    assert "Region Test" in page and "Skolevej 1, 8000 Aarhus C" in page
+    assert "dpo@region.test" in page and "ikke angivet endnu" not in page
+
+
+def test_make_run_points_mail_links_at_the_port_it_serves() -> None:
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(
+        ["make", "-n", "run", "PORT=5099"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    assert 'BASE_URL="${BASE_URL:-http://127.0.0.1:5099}"' in plan
+    assert "--port 5099" in plan

@@ -268,7 +268,7 @@ def test_coordinator_digest_every_monday_morning(app, session, world):
 
     [digest] = tick(app, session, monday, "coordinator_digest")
     assert digest["To"] == "koord@example.dk"
-    assert "1 uden match, 1 frivillige venter, 1 besøg uden feedback" in digest["Subject"]
+    assert "1 uden match, 1 rollemodeller venter, 1 besøg uden feedback" in digest["Subject"]
     text = SmtpSink.text_of(digest)
     assert "Nina Ny" in text and "Aarhus Skole" in text
     assert tick(app, session, monday + timedelta(days=3), "coordinator_digest") == []
