@@ -45,3 +45,18 @@ class ConfirmForm(FlaskForm):
     confirm = BooleanField(
         _l("Ja, jeg er sikker"), validators=[DataRequired(_l("Bekræft handlingen."))]
     )
+
+
+class DeactivateForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Begrundelse"),
+        validators=[DataRequired(REQUIRED), length(max=300)],
+        description=_l("Gemmes i loggen og indgår i personens dataudtræk."),
+    )
+    confirm = BooleanField(
+        _l("Ja, luk kontoen"), validators=[DataRequired(_l("Bekræft, at kontoen skal lukkes."))]
+    )
+
+
+class ReactivateForm(FlaskForm):
+    pass

@@ -9,9 +9,17 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mentor.admin import bp
-from mentor.admin.forms import ConfirmForm, CoordinatorForm, CoordinatorScopeForm, ProgrammeForm
+from mentor.admin.forms import (
+    ConfirmForm,
+    CoordinatorForm,
+    CoordinatorScopeForm,
+    DeactivateForm,
+    ProgrammeForm,
+    ReactivateForm,
+)
 from mentor.auth.access import role_required
 from mentor.extensions import db
+from mentor.forms.common import attach_error
 from mentor.models import Programme, User
 from mentor.models.enums import Role
 from mentor.services import accounts, programmes
@@ -148,3 +156,51 @@ def delete_user(user_id: int) -> str | Response:
         flash(_("Brugerens personoplysninger er slettet."), "success")
         return redirect(url_for("admin.home"))
     return render_template("admin/delete_user.html", form=form, person=person)
+
+
+def _person(user_id: int) -> User:
+    person = db.session.get(User, user_id)
+    if person is None or person.deleted_at is not None:
+        abort(404)
+    if person.id == current_user.id:
+        abort(403)
+    return person
+
+
+@bp.route("/brugere/<int:user_id>/deaktiver", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def deactivate_user(user_id: int) -> str | Response | tuple[str, int]:
+    """Close an account: no log-in, no matching, every session ended; nothing deleted."""
+    person = _person(user_id)
+    form = DeactivateForm()
+    if form.validate_on_submit():
+        try:
+            accounts.deactivate(db.session, current_user, person, form.reason.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s kan ikke længere logge ind.", name=person.full_name), "success")
+            return redirect(url_for("admin.home"))
+    code = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "admin/deactivate_user.html", form=form, person=person, reactivate=ReactivateForm()
+    ), code
+
+
+@bp.post("/brugere/<int:user_id>/aktiver")
+@role_required(Role.ADMIN)
+def reactivate_user(user_id: int) -> Response:
+    person = _person(user_id)
+    if not ReactivateForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.reactivate(db.session, current_user, person)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s kan logge ind igen.", name=person.full_name), "success")
+    return redirect(url_for("admin.deactivate_user", user_id=person.id))

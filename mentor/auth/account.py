@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, render_template, session, url_for
+from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from mentor.auth import bp
-from mentor.auth.forms import AccountSettingsForm, DeleteAccountForm
+from mentor.auth.forms import AccountSettingsForm, DeleteAccountForm, EndSessionsForm
 from mentor.auth.passwords import verify_password
 from mentor.extensions import db
+from mentor.forms.common import attach_error
 from mentor.services import accounts, audit
 from mentor.services.errors import DomainError
+from mentor.services.text import clean_name
+
+
+def _render_account(
+    form: AccountSettingsForm | None = None,
+    delete_form: DeleteAccountForm | None = None,
+    code: int = 200,
+) -> tuple[str, int]:
+    return render_template(
+        "account/account.html",
+        form=form or AccountSettingsForm(obj=current_user),
+        delete_form=delete_form or DeleteAccountForm(),
+        sessions_form=EndSessionsForm(),
+    ), code
 
 
 @bp.route("/konto", methods=["GET", "POST"])
@@ -21,7 +36,12 @@ from mentor.services.errors import DomainError
 def account() -> str | Response:
     form = AccountSettingsForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.full_name = " ".join((form.full_name.data or "").split())
+        try:
+            full_name = clean_name(form.full_name.data)
+        except DomainError as error:
+            attach_error(form, error)
+            return _render_account(form, code=400)
+        current_user.full_name = full_name
         current_user.phone = (form.phone.data or "").strip() or None
         current_user.locale = form.locale.data or "da"
         current_user.reminders_opt_out = bool(form.reminders_opt_out.data)
@@ -30,7 +50,21 @@ def account() -> str | Response:
         db.session.commit()
         flash(_("Dine oplysninger er gemt."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("account/account.html", form=form, delete_form=DeleteAccountForm())
+    return _render_account(form, code=400 if form.errors else 200)
+
+
+@bp.post("/konto/log-ud-andre")
+@login_required
+def end_other_sessions() -> Response:
+    """Log out every other device (a lost phone, a shared computer); keep this one."""
+    if not EndSessionsForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    accounts.end_sessions(db.session, user, reason="other_sessions")
+    db.session.commit()
+    login_user(user)  # this device carries the new stamp
+    flash(_("Du er logget ud på alle andre enheder."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.get("/konto/mine-data.json")
@@ -64,5 +98,4 @@ def delete_account() -> str | Response | tuple[str, int]:
                 logout_user()
                 flash(_("Din konto og dine oplysninger er slettet."), "success")
                 return redirect(url_for("public.index"))
-    settings = AccountSettingsForm(obj=current_user)
-    return render_template("account/account.html", form=settings, delete_form=form), 400
+    return _render_account(delete_form=form, code=400)

@@ -91,6 +91,10 @@ class AccountSettingsForm(FlaskForm):
     )
 
 
+class EndSessionsForm(FlaskForm):
+    pass
+
+
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("Din adgangskode"), validators=[DataRequired(REQUIRED)])
     confirm = BooleanField(

@@ -7,3 +7,4 @@ bp = Blueprint("coordinator", __name__, url_prefix="/koordinator")
 from mentor.coordinator import home, lists, volunteer_admin  # noqa: E402,F401,I001
 from mentor.coordinator import runs  # noqa: E402,F401
 from mentor.coordinator import impact  # noqa: E402,F401
+from mentor.coordinator import teachers  # noqa: E402,F401

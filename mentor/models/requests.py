@@ -64,6 +64,8 @@ class BookingRequest(Base):
     )
     #: Why the last run left it unmatched, as data the UI turns into words.
     unmatched_reason: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: The key of the form it was booked with: a form posted twice is one booking.
+    form_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -26,7 +26,8 @@ class Job:
     #: Default interval; SCHEDULER_<NAME>_SECONDS in the config overrides it.
     seconds: float
     run: JobFunction
-    #: Long-running jobs get a `should_stop` keyword: shutting down, or lease lost.
+    #: Long-running jobs get a `should_stop` keyword (shutting down, or lease lost) and a
+    #: `claimant` (the lease holder, whose claims a successor frees if it dies).
     stoppable: bool = False
 
     def interval(self, config: Mapping[str, Any]) -> float:
@@ -39,6 +40,7 @@ def deliver_outbox(
     now: datetime,
     *,
     should_stop: Callable[[], bool] | None = None,
+    claimant: str | None = None,
 ) -> str:
     """Send the mail that is due."""
     from mentor.mail.sender import RetryPolicy, SmtpSettings, send_due
@@ -53,6 +55,7 @@ def deliver_outbox(
         # Sending is bound by round trips to the SMTP server, not by CPU: a few
         # connections at once multiply the rate.
         workers=int(config.get("MAIL_WORKERS", 4)),
+        claimant=claimant,
     )
     if not (report.sent or report.retried or report.failed):
         return ""

@@ -30,6 +30,7 @@ from mentor.models.enums import (
     RequestFormat,
     Role,
     RoleModelKind,
+    SchoolMembership,
     SchoolType,
     TrainingKind,
     VolunteerStatus,
@@ -290,7 +291,9 @@ def seed_demo(
         teacher = new_user(
             f"laerer{i + 1:03d}@{DEMO_DOMAIN}", Role.TEACHER, f"{first} {rng.choice(SURNAMES)}"
         )
-        teacher.teacher_profile = TeacherProfile(school=school)
+        teacher.teacher_profile = TeacherProfile(
+            school=school, membership=SchoolMembership.APPROVED
+        )
         teacher_rows.append(teacher)
 
     term_end = today + timedelta(days=180)

@@ -20,7 +20,7 @@ from mentor.mail.outbox import queue_mail
 from mentor.models import BookingRequest, OutboxMail, User, Visit
 from mentor.models.base import utcnow
 from mentor.models.enums import RequestStatus, Role
-from mentor.services import audit
+from mentor.services import audit, membership
 from mentor.services.errors import DomainError, NotAllowed
 
 MESSAGE_MAX = 2000
@@ -70,11 +70,7 @@ def relay_message(
     ):
         recipient = talk.teacher
         reply_link = external_url("teachers.request_detail", request_id=request.id)
-    elif (
-        sender.role == Role.TEACHER
-        and sender.teacher_profile is not None
-        and sender.teacher_profile.school_id == request.school_id
-    ):
+    elif sender.role == Role.TEACHER and membership.may_act_for(sender, request):
         recipient = talk.volunteer
         reply_link = external_url("volunteers.visit_detail", visit_id=talk.visit.id)
     else:

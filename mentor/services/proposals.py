@@ -1,13 +1,28 @@
 """Proposals: offer a request to a volunteer, and what happens when they answer (or don't).
 
-Capacity is guarded by row locks: every path that adds to a volunteer's load (a run's
-commit, a cascade, a manual assignment) locks the volunteer's row and counts again inside
-the transaction, so racing paths cannot together exceed it. The partial unique index
-`uq_proposals_live_request` guarantees one live proposal per request whatever happens.
+Row locks keep the state whole when people act at once. The order is the same on every
+path (no deadlocks): a run's programme, then the requests by id, then the proposals,
+then the volunteers by id.
+
+- Every status change of a request happens with its row locked, decided from the locked
+  state (see `mentor.services.requests`): an answer racing an edit or a cancel is refused,
+  or wins and the edit is refused; never half of each.
+- Every path that adds to a volunteer's load (a run's commit, a cascade, a manual
+  assignment) goes through `create_proposals`, which locks the volunteers' rows and then
+  runs `check_volunteers` — the one place for per-volunteer checks under her lock: she is
+  approved and active, and her visits per term, counted in the term of each visit, are
+  not exceeded. (An overlap check, one visit at a time, belongs there too.)
+- Accepting checks, under the locks, that the proposal is still pending, the request
+  still waiting for it and the volunteer still approved.
+
+The partial unique index `uq_proposals_live_request` guarantees one live proposal per
+request whatever happens.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -36,8 +51,10 @@ from mentor.models.base import utcnow
 from mentor.models.enums import (
     ProposalStatus,
     RequestStatus,
+    SchoolMembership,
     VisitFormat,
     VisitStatus,
+    VolunteerStatus,
 )
 from mentor.services import audit
 from mentor.services.errors import DomainError, NotFound
@@ -49,9 +66,19 @@ from mentor.services.matching import (
     term_bounds,
     used_capacity,
 )
-from mentor.services.requests import change_request_status
+from mentor.services.requests import change_request_status, lock_request, lock_requests
 
 ANSWER_PURPOSE = "proposal-answer"
+#: How many volunteers a cascade tries when the engine's first choice turns out taken.
+CASCADE_TRIES = 5
+
+
+class VolunteerUnavailable(DomainError):
+    """The volunteer cannot take this proposal now (status, or no visits left in the term)."""
+
+    def __init__(self, message: str, volunteer_id: int) -> None:
+        super().__init__(message)
+        self.volunteer_id = volunteer_id
 
 
 @dataclass(frozen=True)
@@ -68,19 +95,74 @@ class Offer:
 
 
 def lock_volunteers(session: Session, volunteer_ids: list[int]) -> None:
-    """Lock volunteer rows in id order (no deadlocks between racing paths)."""
+    """Lock volunteer rows in id order (no deadlocks between racing paths).
+
+    The rows are read again as they are now, so the caller decides from the locked state.
+    """
     if volunteer_ids:
-        session.execute(
-            sa.select(VolunteerProfile.id)
+        session.scalars(
+            sa.select(VolunteerProfile)
             .where(VolunteerProfile.id.in_(sorted(set(volunteer_ids))))
             .order_by(VolunteerProfile.id)
             .with_for_update()
+            .execution_options(populate_existing=True)
         ).all()
 
 
 def remaining_capacity(session: Session, volunteer: VolunteerProfile, on: date) -> int:
+    """Visits she can still take in the term `on` falls in."""
     used = used_capacity(session, [volunteer.id], term_bounds(on)).get(volunteer.id, 0)
     return volunteer.visits_per_term - used
+
+
+def unavailable_reason(volunteer: VolunteerProfile) -> str | None:
+    """Why she may not be proposed at all now, or None."""
+    if volunteer.status != VolunteerStatus.APPROVED or not volunteer.user.is_active:
+        return _("Rollemodellen er ikke godkendt lige nu.")
+    return None
+
+
+def check_volunteers(
+    session: Session,
+    offers: list[Offer],
+    volunteers: dict[int, VolunteerProfile],
+    days: dict[int, date],
+    *,
+    over_capacity: bool = False,
+) -> None:
+    """The checks a volunteer's new proposals pass under her row lock (`lock_volunteers`).
+
+    `days` gives each offer's visit day by request id. Capacity is counted per term, in the
+    term of each visit: her pending proposals and planned or held visits of that term plus
+    the new offers in it. A coordinator's written reason (`over_capacity`) may exceed it;
+    nothing lets an unapproved or closed account be proposed.
+    """
+    wanted: dict[tuple[int, tuple[date, date]], int] = defaultdict(int)
+    for offer in offers:
+        volunteer = volunteers[offer.volunteer_id]
+        reason = unavailable_reason(volunteer)
+        if reason:
+            raise VolunteerUnavailable(reason, volunteer.id)
+        wanted[(volunteer.id, term_bounds(days[offer.request_id]))] += 1
+    if over_capacity:
+        return
+    by_term: dict[tuple[date, date], list[int]] = defaultdict(list)
+    for volunteer_id, term in wanted:
+        by_term[term].append(volunteer_id)
+    for term, ids in by_term.items():
+        used = used_capacity(session, ids, term)
+        for volunteer_id in ids:
+            volunteer = volunteers[volunteer_id]
+            if used.get(volunteer_id, 0) + wanted[(volunteer_id, term)] > volunteer.visits_per_term:
+                raise VolunteerUnavailable(
+                    _(
+                        "%(name)s har ikke flere ledige besøg i halvåret %(first)s–%(last)s.",
+                        name=volunteer.user.full_name,
+                        first=term[0].strftime("%d.%m.%Y"),
+                        last=term[1].strftime("%d.%m.%Y"),
+                    ),
+                    volunteer_id,
+                )
 
 
 def answer_token(proposal: Proposal) -> str:
@@ -122,6 +204,8 @@ def create_proposals(
 ) -> list[Proposal]:
     """Add pending proposals, move their requests to 'proposed' and tell the volunteers.
 
+    Locks the requests, then the volunteers, and checks each volunteer under her lock
+    (`check_volunteers`); an override reason lets a coordinator exceed her capacity.
     Everything the mails show is loaded up front and the rows go in with one flush: a run's
     commit writes thousands of these, and per-row lazy loads would cost seconds.
     """
@@ -129,7 +213,7 @@ def create_proposals(
         r.id: r
         for r in session.scalars(
             sa.select(BookingRequest)
-            .where(BookingRequest.id.in_({o.request_id for o in offers}))
+            .where(BookingRequest.id.in_(sorted({o.request_id for o in offers})))
             .options(
                 selectinload(BookingRequest.windows),
                 joinedload(BookingRequest.school),
@@ -137,8 +221,12 @@ def create_proposals(
                 joinedload(BookingRequest.primary_subject),
                 joinedload(BookingRequest.programme),
             )
+            .order_by(BookingRequest.id)
+            .with_for_update(of=BookingRequest)
+            .execution_options(populate_existing=True)
         )
     }
+    lock_volunteers(session, [o.volunteer_id for o in offers])
     volunteers = {
         v.id: v
         for v in session.scalars(
@@ -147,12 +235,18 @@ def create_proposals(
             .options(joinedload(VolunteerProfile.user))
         )
     }
-    created = []
+    days: dict[int, date] = {}
     for offer in offers:
         request = requests.get(offer.request_id)
-        volunteer = volunteers.get(offer.volunteer_id)
-        if request is None or volunteer is None:
+        if request is None or offer.volunteer_id not in volunteers:
             raise NotFound(_("Bookingen eller rollemodellen findes ikke længere."))
+        window = next((w for w in request.windows if w.id == offer.window_id), None)
+        days[request.id] = (window or _first_window(request)).day
+    check_volunteers(session, offers, volunteers, days, over_capacity=bool(override_reason))
+    created = []
+    for offer in offers:
+        request = requests[offer.request_id]
+        volunteer = volunteers[offer.volunteer_id]
         proposal = Proposal(
             run_id=run_id,
             request=request,
@@ -231,12 +325,23 @@ def _volunteer_messages(
 
 
 def _locked_pending(session: Session, proposal_id: int) -> Proposal:
+    """The proposal and its request, both locked (request first), still pending."""
+    request_id = session.scalar(sa.select(Proposal.request_id).where(Proposal.id == proposal_id))
+    if request_id is None:
+        raise NotFound(_("Forslaget findes ikke."))
+    lock_request(session, request_id)
     proposal = session.scalar(
-        sa.select(Proposal).where(Proposal.id == proposal_id).with_for_update()
+        sa.select(Proposal)
+        .where(Proposal.id == proposal_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if proposal is None:
         raise NotFound(_("Forslaget findes ikke."))
-    session.refresh(proposal)
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        raise DomainError(
+            _("Forslaget er trukket tilbage, fordi bookingen er ændret eller aflyst.")
+        )
     if proposal.status != ProposalStatus.PENDING:
         raise DomainError(_("Forslaget er allerede besvaret eller udløbet."))
     return proposal
@@ -251,12 +356,22 @@ def accept(session: Session, proposal_id: int, now: datetime | None = None) -> V
     if proposal.volunteer_id is None:
         raise DomainError(_("Forslaget er trukket tilbage."))
     lock_volunteers(session, [proposal.volunteer_id])
-    window = proposal.window or _first_window(proposal.request)
-    request = proposal.request
-    proposal.status = ProposalStatus.ACCEPTED
-    proposal.responded_at = now
     volunteer = proposal.volunteer
     assert volunteer is not None
+    reason = unavailable_reason(volunteer)
+    if reason:
+        raise DomainError(
+            _(
+                "Du er ikke godkendt som rollemodel lige nu, så du kan ikke sige ja. "
+                "Kontakt koordinatoren."
+            )
+        )
+    request = proposal.request
+    if request.status != RequestStatus.PROPOSED:
+        raise DomainError(_("Bookingen er ændret, så forslaget gælder ikke længere."))
+    window = proposal.window or _first_window(request)
+    proposal.status = ProposalStatus.ACCEPTED
+    proposal.responded_at = now
     visit = Visit(
         request_id=request.id,
         volunteer_id=volunteer.id,
@@ -321,21 +436,33 @@ def decline(
 
 def expire_overdue_proposals(session: Session, now: datetime) -> int:
     """Expire proposals past their deadline; cascade where the programme says so."""
-    overdue = list(
-        session.scalars(
-            sa.select(Proposal.id)
-            .where(Proposal.status == ProposalStatus.PENDING, Proposal.expires_at <= now)
-            .order_by(Proposal.id)
-        )
-    )
-    for proposal_id in overdue:
-        proposal = session.scalar(
-            sa.select(Proposal)
-            .where(Proposal.id == proposal_id, Proposal.status == ProposalStatus.PENDING)
+    overdue = session.execute(
+        sa.select(Proposal.id, Proposal.request_id)
+        .where(Proposal.status == ProposalStatus.PENDING, Proposal.expires_at <= now)
+        .order_by(Proposal.id)
+    ).all()
+    for proposal_id, request_id in overdue:
+        # Someone acting on the request now (the volunteer answering at the last moment)
+        # has it; the next round takes it if it is still overdue.
+        request = session.scalar(
+            sa.select(BookingRequest)
+            .where(BookingRequest.id == request_id)
             .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        proposal = (
+            session.scalar(
+                sa.select(Proposal)
+                .where(Proposal.id == proposal_id, Proposal.status == ProposalStatus.PENDING)
+                .with_for_update(skip_locked=True)
+                .execution_options(populate_existing=True)
+            )
+            if request is not None
+            else None
         )
         if proposal is None:
-            continue  # answered meanwhile, or another process has it
+            session.commit()  # answered meanwhile, or another process has it
+            continue
         proposal.status = ProposalStatus.EXPIRED
         proposal.responded_at = now
         audit.record(session, None, "proposal_expired", "proposal", proposal.id, now=now)
@@ -345,7 +472,10 @@ def expire_overdue_proposals(session: Session, now: datetime) -> int:
 
 
 def return_to_pool(session: Session, proposal: Proposal, now: datetime) -> Proposal | None:
-    """Put the request back; with cascade on, propose the next-best volunteer at once."""
+    """Put the request back; with cascade on, propose the next-best volunteer at once.
+
+    The caller holds the request's lock.
+    """
     request = proposal.request
     change_request_status(session, request, RequestStatus.SUBMITTED, now=now)
     session.flush()
@@ -355,7 +485,11 @@ def return_to_pool(session: Session, proposal: Proposal, now: datetime) -> Propo
 
 
 def cascade(session: Session, request: BookingRequest, now: datetime) -> Proposal | None:
-    """Solve the one request against today's volunteers, minus those who already said no."""
+    """Solve the one request against today's volunteers, minus those who already said no.
+
+    The engine's choice is only a candidate: `create_proposal` counts her free visits
+    again under her row lock, and if a racing cascade took them, the next one is tried.
+    """
     tried = set(
         session.scalars(
             sa.select(Proposal.volunteer_id).where(
@@ -363,28 +497,76 @@ def cascade(session: Session, request: BookingRequest, now: datetime) -> Proposa
             )
         )
     )
-    loaded = load_problem(
-        session,
-        Scope(programme_id=request.programme_id),
-        today=now.date(),
-        request_ids=[request.id],
-        exclusions={(request.id, v) for v in tried},
-    )
-    if not loaded.problem.requests:
-        return None
-    solution = matching.solve(loaded.problem)
-    if not solution.assignments:
-        from mentor.services.matching_text import reason_data
+    exclusions = {(request.id, v) for v in tried}
+    for _attempt in range(CASCADE_TRIES):
+        loaded = load_problem(
+            session,
+            Scope(programme_id=request.programme_id),
+            today=now.date(),
+            request_ids=[request.id],
+            exclusions=exclusions,
+        )
+        if not loaded.problem.requests:
+            return None
+        solution = matching.solve(loaded.problem)
+        if not solution.assignments:
+            from mentor.services.matching_text import reason_data
 
-        request.unmatched_reason = {
-            **reason_data(solution.unmatched[0], loaded),
-            "at": now.isoformat(),
-        }
-        change_request_status(session, request, RequestStatus.UNMATCHED, now=now)
-        return None
-    match = solution.assignments[0]
-    lock_volunteers(session, [match.volunteer_id])
-    return create_proposal(session, offer_for(loaded.request_windows[request.id], match), now=now)
+            request.unmatched_reason = {
+                **reason_data(solution.unmatched[0], loaded),
+                "at": now.isoformat(),
+            }
+            change_request_status(session, request, RequestStatus.UNMATCHED, now=now)
+            return None
+        match = solution.assignments[0]
+        offer = offer_for(loaded.request_windows[request.id], match)
+        try:
+            with session.begin_nested():
+                return create_proposal(session, offer, now=now)
+        except VolunteerUnavailable:
+            exclusions.add((request.id, match.volunteer_id))
+    return None  # still submitted: the next run or a coordinator picks it up
+
+
+def withdraw_pending_proposals(
+    session: Session,
+    profile: VolunteerProfile,
+    now: datetime,
+    change: Callable[[VolunteerProfile], None] | None = None,
+) -> list[Proposal]:
+    """Take a volunteer out of her pending proposals and pass each request on.
+
+    `change` (a rejection, a deactivation) is applied with her row locked, after the
+    requests of her proposals are locked, so an acceptance racing it either finishes
+    first or finds her no longer approved.
+    """
+    request_ids = session.scalars(
+        sa.select(Proposal.request_id).where(
+            Proposal.volunteer_id == profile.id, Proposal.status == ProposalStatus.PENDING
+        )
+    ).all()
+    locked = {r.id for r in lock_requests(session, request_ids)}
+    lock_volunteers(session, [profile.id])
+    if change is not None:
+        change(profile)
+    session.flush()
+    pending = list(
+        session.scalars(
+            sa.select(Proposal)
+            .where(Proposal.volunteer_id == profile.id, Proposal.status == ProposalStatus.PENDING)
+            .order_by(Proposal.request_id)
+            .with_for_update()
+        )
+    )
+    # A proposal made in the moment between the first look and her lock: its request too.
+    lock_requests(session, [p.request_id for p in pending if p.request_id not in locked])
+    for proposal in pending:
+        proposal.status = ProposalStatus.WITHDRAWN
+        proposal.responded_at = now
+        audit.record(session, None, "proposal_withdrawn", "proposal", proposal.id, now=now)
+        if proposal.request.status == RequestStatus.PROPOSED:
+            return_to_pool(session, proposal, now)
+    return pending
 
 
 def offer_for(windows: list[DateWindow], match: matching.Match) -> Offer:
@@ -411,9 +593,12 @@ def manual_check(
     warnings: list[str] = []
     if request.status not in (RequestStatus.SUBMITTED, RequestStatus.UNMATCHED):
         raise DomainError(_("Bookingen er ikke åben for nye forslag."))
-    first = request.windows[0].day if request.windows else now.date()
-    if remaining_capacity(session, volunteer, first) <= 0:
-        warnings.append(_("Rollemodellen har ikke flere ledige besøg i terminen."))
+    reason = unavailable_reason(volunteer)
+    if reason:
+        raise DomainError(reason)
+    teacher = request.teacher.teacher_profile if request.teacher is not None else None
+    if teacher is not None and teacher.membership != SchoolMembership.APPROVED:
+        warnings.append(_("Læreren er endnu ikke godkendt af skolen."))
     if request.programme not in volunteer.programmes:
         warnings.append(_("Rollemodellen er ikke med i programmet."))
     loaded = load_problem(
@@ -425,6 +610,7 @@ def manual_check(
     problem = loaded.problem
     candidates = [v for v in problem.volunteers if v.id == volunteer.id]
     match = None
+    unmatched_reason = None
     if problem.requests and candidates:
         solution = matching.solve(_single_pair_problem(problem, candidates))
         if solution.assignments:
@@ -432,12 +618,18 @@ def manual_check(
         else:
             from mentor.services.matching_text import reason_text
 
-            warnings.append(
-                reason_text(solution.unmatched[0].reason, solution.unmatched[0].data, loaded)
+            unmatched_reason = reason_text(
+                solution.unmatched[0].reason, solution.unmatched[0].data, loaded
             )
+    # Capacity in the term of the visit it would be: the engine's date, else the first.
+    day = match.window.day if match else (request.windows[0].day if request.windows else now.date())
+    if remaining_capacity(session, volunteer, day) <= 0:
+        warnings.append(_("Rollemodellen har ikke flere ledige besøg i terminen."))
+    if unmatched_reason:
+        warnings.append(unmatched_reason)
     elif not problem.requests:
         warnings.append(_("Bookingen har ingen dato inden for de næste dage."))
-    elif not warnings:
+    elif match is None and not warnings:
         warnings.append(_("Rollemodellen er ikke godkendt, bekræftet eller har ikke kapacitet."))
     return warnings, match
 
@@ -467,10 +659,10 @@ def manual_assign(
 ) -> Proposal:
     """A coordinator proposes a volunteer directly; warnings need a written reason."""
     now = now or utcnow()
-    request = session.get(BookingRequest, request_id)
     volunteer = session.get(VolunteerProfile, volunteer_id)
-    if request is None or volunteer is None:
+    if volunteer is None or session.get(BookingRequest, request_id) is None:
         raise NotFound(_("Bookingen eller rollemodellen findes ikke."))
+    request = lock_request(session, request_id)
     lock_volunteers(session, [volunteer.id])
     warnings, match = manual_check(session, request, volunteer, now)
     override_reason = override_reason.strip()
@@ -498,7 +690,11 @@ def manual_assign(
             explanation={},
         )
     proposal = create_proposal(
-        session, offer, now=now, actor=actor, override_reason=override_reason or None
+        session,
+        offer,
+        now=now,
+        actor=actor,
+        override_reason=override_reason if warnings else None,
     )
     audit.record(
         session,
