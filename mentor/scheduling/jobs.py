@@ -81,8 +81,18 @@ def expire_proposals(session: Session, config: Mapping[str, Any], now: datetime)
     return f"expired {expired}" if expired else ""
 
 
+def purge_mail_bodies(session: Session, config: Mapping[str, Any], now: datetime) -> str:
+    """Empty the bodies of mail sent more than MAIL_BODY_RETENTION_DAYS ago."""
+    from mentor.services.erasure import MAIL_BODY_RETENTION_DAYS, purge_old_mail
+
+    days = int(config.get("MAIL_BODY_RETENTION_DAYS", MAIL_BODY_RETENTION_DAYS))
+    purged = purge_old_mail(session, now, days)
+    return f"emptied {purged} old mail bodies" if purged else ""
+
+
 JOBS: list[Job] = [
     Job("deliver_outbox", 5, deliver_outbox, stoppable=True),
     Job("queue_reminders", 60, queue_reminders),
     Job("expire_proposals", 60, expire_proposals),
+    Job("purge_mail_bodies", 3600, purge_mail_bodies),
 ]

@@ -16,6 +16,7 @@ import html
 import json
 import re
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,7 +35,11 @@ from mentor.models import (
 )
 from mentor.models.enums import MailStatus
 
+DONE = (MailStatus.SENT, MailStatus.FAILED)
+
 PLACEHOLDER = "[slettet]"
+#: Sent mail keeps its body this long (for questions like "what did the mail say?").
+MAIL_BODY_RETENTION_DAYS = 30
 #: Shorter values (initials, a two-letter name) would match unrelated text.
 MIN_TRACE = 4
 STORY_TRACE = 60
@@ -192,3 +197,30 @@ def scrub_everywhere(session: Session, values: list[str]) -> None:
                 .values({column.key: _scrub_json(data, pattern)})
                 .execution_options(synchronize_session=False)
             )
+
+
+def purge_old_mail(session: Session, now: datetime, days: int = MAIL_BODY_RETENTION_DAYS) -> int:
+    """Empty the bodies and attachments of mail sent (or given up) more than `days` ago.
+
+    A sent mail's text is only an operational copy; once nobody will ask about it, it
+    should not keep names and stories around. The row stays (kind, key, status, dates),
+    so a reminder is still never queued twice.
+    """
+    cutoff = now - timedelta(days=days)
+    return int(
+        session.execute(
+            sa.update(OutboxMail)
+            .where(
+                OutboxMail.status.in_(DONE),
+                OutboxMail.created_at < cutoff,
+                sa.or_(
+                    OutboxMail.body_text != "",
+                    OutboxMail.body_html.is_not(None),
+                    sa.cast(OutboxMail.attachments, sa.Text) != "[]",
+                ),
+            )
+            .values(body_text="", body_html=None, attachments=[])
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )

@@ -78,3 +78,43 @@ def test_deleting_her_account_leaves_no_copy_anywhere(app, vera_everywhere) -> N
         db.session.commit()
     with app.app_context():
         assert _personal_data_left(TRACES) == []
+
+
+def test_sent_mail_keeps_its_body_only_for_the_retention_time(app) -> None:
+    from datetime import timedelta
+
+    from mentor.mail.outbox import queue_mail
+    from mentor.models.base import utcnow
+    from mentor.models.enums import MailStatus
+    from mentor.services.erasure import purge_old_mail
+
+    now = utcnow()
+    with app.app_context():
+        s = db.session
+        for key, status, age in [
+            ("old-sent", MailStatus.SENT, 40),
+            ("new-sent", MailStatus.SENT, 5),
+            ("old-queued", MailStatus.QUEUED, 40),
+        ]:
+            mail = queue_mail(
+                s,
+                kind="test",
+                dedupe_key=key,
+                to="nogen@example.dk",
+                subject="Hej",
+                text="Vera Veninde kommer",
+                html="<p>Vera Veninde kommer</p>",
+                attachments=[
+                    {"filename": "a.ics", "content_type": "text/calendar", "content": "x"}
+                ],
+            )
+            mail.status, mail.created_at = status, now - timedelta(days=age)
+        s.commit()
+        assert purge_old_mail(s, now, days=30) == 1
+        s.commit()
+        bodies = dict(s.execute(sa.select(OutboxMail.dedupe_key, OutboxMail.body_text)).all())
+        assert bodies == {
+            "old-sent": "",
+            "new-sent": "Vera Veninde kommer",
+            "old-queued": "Vera Veninde kommer",
+        }
