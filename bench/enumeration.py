@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mentor import create_app  # noqa: E402
-from mentor.extensions import db  # noqa: E402
-from mentor.models.enums import Role  # noqa: E402
-from tests import factories as f  # noqa: E402
+from mentor import create_app
+from mentor.extensions import db
+from mentor.models.enums import Role
+from tests import factories as f
 
 TRIES = int(os.environ.get("BENCH_TRIES", "25"))
 
