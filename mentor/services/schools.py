@@ -10,14 +10,15 @@ from mentor import geo
 from mentor.models import School
 from mentor.models.enums import SchoolType
 from mentor.services.errors import DomainError
+from mentor.services.text import clean_text
 
 
 def find_or_create_school(
     session: Session, *, name: str, school_type: SchoolType, postcode: str, address: str = ""
 ) -> School:
     """Return the school with this name at this postcode, adding it when it is new."""
-    name = " ".join(name.split())
-    if len(name) < 3:
+    name = clean_text(name, 160)
+    if len(name) < 3 or sum(char.isalpha() for char in name) < 2:
         raise DomainError(_("Skriv skolens navn."), field="school_name")
     try:
         place = geo.lookup(postcode)
