@@ -325,11 +325,16 @@ def deactivate(
         raise DomainError(_("Du kan ikke lukke din egen konto her."))
     if user.deleted_at is not None or user.deactivated_at is not None:
         raise DomainError(_("Kontoen er allerede lukket."))
-    user.deactivated_at = now
-    end_sessions(session, user, reason="deactivated", actor=actor, now=now)
     withdrawn = 0
     if user.volunteer_profile is not None:
-        withdrawn = len(withdraw_pending_proposals(session, user.volunteer_profile, now))
+
+        def close(_locked: Any) -> None:
+            user.deactivated_at = now  # under her row lock: a racing "yes" sees it
+
+        withdrawn = len(withdraw_pending_proposals(session, user.volunteer_profile, now, close))
+    else:
+        user.deactivated_at = now
+    end_sessions(session, user, reason="deactivated", actor=actor, now=now)
     audit.record(
         session,
         actor,

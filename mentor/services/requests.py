@@ -105,6 +105,11 @@ def lock_requests(session: Session, request_ids: Sequence[int]) -> list[BookingR
         session.scalars(
             sa.select(BookingRequest)
             .where(BookingRequest.id.in_(wanted))
+            # Its dates and subjects are read again too: a colleague may have just
+            # changed them while this request waited for the lock.
+            .options(
+                selectinload(BookingRequest.windows), selectinload(BookingRequest.other_subjects)
+            )
             .order_by(BookingRequest.id)
             .with_for_update()
             .execution_options(populate_existing=True)
