@@ -76,10 +76,8 @@ def _free_port() -> int:
 
 
 def _weekday_ahead(days: int) -> date:
-    day = date.today() + timedelta(days=days)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+    """An open school day about `days` ahead (no weekend, no school holiday)."""
+    return f.open_school_day(date.today() + timedelta(days=days))
 
 
 def main() -> int:

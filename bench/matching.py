@@ -25,9 +25,11 @@ ORLIB = REPO.parent / "shared" / "benchmarks" / "orlib-assign"
 #: One region: about Southern Denmark (Funen and South Jutland), 120 x 170 km.
 REGION = ((54.85, 55.90), (8.40, 10.95))
 INSTANCES = {
-    "regional": Shape(2_000, 5_000, capacity=2, radius_km=40.0, box=REGION, seed=11),
-    "national": Shape(20_000, 50_000, capacity=2, radius_km=40.0, seed=12),
-    "scarce": Shape(20_000, 8_000, capacity=2, radius_km=40.0, seed=13),
+    "regional": Shape(
+        2_000, 5_000, capacity=2, radius_km=40.0, box=REGION, seed=11, school_holidays=True
+    ),
+    "national": Shape(20_000, 50_000, capacity=2, radius_km=40.0, seed=12, school_holidays=True),
+    "scarce": Shape(20_000, 8_000, capacity=2, radius_km=40.0, seed=13, school_holidays=True),
 }
 
 
@@ -65,6 +67,12 @@ def run_instance(name: str) -> dict[str, object]:
         "pairs_checked": cert.pairs_checked,
         "pairs_added": cert.pairs_added,
         "max_violation": cert.max_violation,
+        "relaxed_only": cert.relaxed_only,
+        "overlap_moves": cert.overlap_moves,
+        "overlap_repairs": cert.overlap_repairs,
+        "closed_windows": sum(
+            1 for r in problem.requests for w in r.windows if w.day in r.closed_days
+        ),
     }
 
 

@@ -4,6 +4,7 @@ from matching.assign import Assignment, assign
 from matching.errors import Infeasible, InvalidInput, MatchingError
 from matching.model import (
     Availability,
+    Busy,
     Certificate,
     DateWindow,
     Match,
@@ -20,6 +21,7 @@ from matching.solve import solve
 __all__ = [
     "Assignment",
     "Availability",
+    "Busy",
     "Certificate",
     "DateWindow",
     "Infeasible",

@@ -21,6 +21,29 @@ IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
+class WindowTable:
+    """Every request's windows in one flat array: request i owns [ptr[i], ptr[i + 1])."""
+
+    ptr: IntArray
+    day: IntArray  # days after the horizon start
+    start: IntArray  # minutes after midnight; 0 when not given
+    end: IntArray  # minutes after midnight; 1440 when not given
+    open: BoolArray  # the school is open and the notice is kept
+    school_id: IntArray  # per request, the school's own id
+
+
+@dataclass(frozen=True)
+class BusyTable:
+    """Every volunteer's busy times in one flat array: volunteer j owns [ptr[j], ptr[j + 1])."""
+
+    ptr: IntArray
+    day: IntArray
+    start: IntArray
+    end: IntArray
+    school_id: IntArray  # -1 for a virtual visit
+
+
+@dataclass(frozen=True)
 class Tables:
     """Column arrays for requests (index = rank by id) and volunteers (same)."""
 
@@ -39,7 +62,10 @@ class Tables:
     req_virtual: BoolArray
     req_woman_required: BoolArray
     req_woman_preferred: BoolArray
-    req_days: MaskArray  # (n_requests, words)
+    req_days: MaskArray  # (n_requests, words): open windows only
+    #: Some window is at least the programme's notice away / and on an open day.
+    req_notice_ok: BoolArray
+    req_open_ok: BoolArray
     req_school: IntArray
     req_price: FloatArray
     # Volunteers
@@ -53,6 +79,10 @@ class Tables:
     vol_woman: BoolArray
     vol_radius: FloatArray
     vol_days: MaskArray
+    vol_busy: BoolArray  # has visits a new one must not overlap
+    #: Windows and busy times as flat arrays (see `oneplace.busy_feasible`).
+    windows: WindowTable
+    busy: BusyTable
     vol_free: IntArray  # capacity left after locks
     vol_first_slot: IntArray  # visits already used by locks
     #: Sorted keys volunteer * n_schools + school for visited schools.
@@ -126,6 +156,7 @@ def build_tables(problem: Problem) -> Tables:
     vol_programmes = np.where(vol_woman, vol_enrolled, vol_enrolled & ~women_only)
 
     horizon_start, req_days, vol_days = _day_masks(requests, volunteers)
+    notice_ok, open_ok = _window_checks(requests)
     schools = sorted({r.school_id for r in requests})
     school_index = {s: k for k, s in enumerate(schools)}
     visited = sorted(
@@ -159,6 +190,8 @@ def build_tables(problem: Problem) -> Tables:
             [r.gender_focus == "woman_preferred" for r in requests], dtype=bool
         ),
         req_days=req_days,
+        req_notice_ok=notice_ok,
+        req_open_ok=open_ok,
         req_school=np.array([school_index[r.school_id] for r in requests], dtype=np.int64),
         req_price=problem.weights.unmatched * np.array([r.priority for r in requests], dtype=float),
         vol_xyz=to_xyz(
@@ -174,6 +207,9 @@ def build_tables(problem: Problem) -> Tables:
         vol_woman=vol_woman,
         vol_radius=np.array([v.radius_km for v in volunteers], dtype=float),
         vol_days=vol_days,
+        vol_busy=np.array([bool(v.busy) for v in volunteers], dtype=bool),
+        windows=_window_table(requests, horizon_start),
+        busy=_busy_table(volunteers, horizon_start),
         vol_free=vol_free,
         vol_first_slot=vol_first_slot,
         visited_keys=np.array(visited, dtype=np.int64),
@@ -213,18 +249,85 @@ def _check_values(requests: Sequence[Request], volunteers: Sequence[Volunteer]) 
             raise InvalidInput(f"volunteer {v.id} has a weekday outside 0..6")
 
 
+def window_is_open(request: Request, day: date) -> bool:
+    """Whether the school is open that day and it lies beyond the programme's notice."""
+    if request.not_before is not None and day < request.not_before:
+        return False
+    return not request.closed_days or day not in request.closed_days
+
+
+def _minutes(at: object, default: int) -> int:
+    return default if at is None else at.hour * 60 + at.minute  # type: ignore[attr-defined]
+
+
+def _window_table(requests: Sequence[Request], start: date) -> WindowTable:
+    counts = np.fromiter((len(r.windows) for r in requests), dtype=np.int64, count=len(requests))
+    ptr = np.zeros(len(requests) + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    flat = [(r, w) for r in requests for w in r.windows]
+    return WindowTable(
+        ptr=ptr,
+        day=np.array([(w.day - start).days for _, w in flat], dtype=np.int64),
+        start=np.array([_minutes(w.start, 0) for _, w in flat], dtype=np.int64),
+        end=np.array([_minutes(w.end, 1440) for _, w in flat], dtype=np.int64),
+        open=np.array([window_is_open(r, w.day) for r, w in flat], dtype=bool),
+        school_id=np.array([r.school_id for r in requests], dtype=np.int64),
+    )
+
+
+def _busy_table(volunteers: Sequence[Volunteer], start: date) -> BusyTable:
+    counts = np.fromiter((len(v.busy) for v in volunteers), dtype=np.int64, count=len(volunteers))
+    ptr = np.zeros(len(volunteers) + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    flat = [b for v in volunteers for b in v.busy]
+    return BusyTable(
+        ptr=ptr,
+        day=np.array([(b.day - start).days for b in flat], dtype=np.int64),
+        start=np.array([_minutes(b.start, 0) for b in flat], dtype=np.int64),
+        end=np.array([_minutes(b.end, 1440) for b in flat], dtype=np.int64),
+        school_id=np.array([-1 if b.school_id is None else b.school_id for b in flat], np.int64),
+    )
+
+
+def _window_checks(requests: Sequence[Request]) -> tuple[BoolArray, BoolArray]:
+    notice_ok = np.fromiter(
+        (r.not_before is None or any(w.day >= r.not_before for w in r.windows) for r in requests),
+        dtype=bool,
+        count=len(requests),
+    )
+    open_ok = np.fromiter(
+        (any(window_is_open(r, w.day) for w in r.windows) for r in requests),
+        dtype=bool,
+        count=len(requests),
+    )
+    return notice_ok, open_ok
+
+
+def _open_days(request: Request) -> list[date]:
+    if request.not_before is None and not request.closed_days:
+        return [w.day for w in request.windows]
+    closed = set(request.closed_days)
+    first = request.not_before or date.min
+    return [w.day for w in request.windows if w.day >= first and w.day not in closed]
+
+
 def _day_masks(
     requests: Sequence[Request], volunteers: Sequence[Volunteer]
 ) -> tuple[date, MaskArray, MaskArray]:
-    """Bitmasks over the days from the first to the last requested date."""
+    """Bitmasks over the days from the first to the last requested date.
+
+    A request's bit is set only for the days of its open windows (not closed, not within
+    the notice): the date rule then keeps every visit on a day the school is open.
+    """
     days = [w.day for r in requests for w in r.windows]
     start = min(days) if days else date(2000, 1, 3)
     n_days = (max(days) - start).days + 1 if days else 1
     words = (n_days + 63) // 64
     req_bits = np.zeros((len(requests), words * 64), dtype=bool)
     ordinal = start.toordinal()
-    req_rows = [i for i, r in enumerate(requests) for _ in r.windows]
-    req_cols = [w.day.toordinal() - ordinal for r in requests for w in r.windows]
+    open_days = [_open_days(r) for r in requests]
+    req_rows = [i for i, found in enumerate(open_days) for _ in found]
+    req_cols = [day.toordinal() - ordinal for found in open_days for day in found]
     req_bits[np.array(req_rows, dtype=np.int64), np.array(req_cols, dtype=np.int64)] = True
 
     day_of_week = (start.weekday() + np.arange(words * 64)) % 7

@@ -9,6 +9,7 @@ import numpy as np
 from matching.candidates import all_feasible_pairs
 from matching.encode import FloatArray, IntArray, Tables
 from matching.model import DateWindow, Match, UnmatchedRequest, Weights
+from matching.oneplace import usable_windows
 from matching.rules import elimination_funnel, evaluate_pairs
 
 PARTS = ("subject", "distance", "virtual", "gender", "repeat", "load")
@@ -41,7 +42,7 @@ def describe_matches(
             Match(
                 request_id=int(tables.request_ids[i]),
                 volunteer_id=int(tables.volunteer_ids[j]),
-                window=_first_open_window(tables, i, j),
+                window=_first_window(tables, i, j, bool(pc.physical[k])),
                 format=fmt,
                 distance_km=round(float(pc.distance_km[k]), 3),
                 cost=sum(parts.values()),
@@ -52,15 +53,10 @@ def describe_matches(
     return matches
 
 
-def _first_open_window(tables: Tables, row: int, vol: int) -> DateWindow:
-    windows = sorted(
-        tables.requests[row].windows, key=lambda w: (w.day, w.start is not None, w.start)
-    )
-    for window in windows:
-        day = (window.day - tables.horizon_start).days
-        word, bit = divmod(day, 64)
-        if (int(tables.vol_days[vol, word]) >> bit) & 1:
-            return window
+def _first_window(tables: Tables, row: int, vol: int, physical: bool) -> DateWindow:
+    usable = usable_windows(tables, row, vol, physical)
+    if usable:
+        return usable[0]
     # Locks are checked for dates, so this only guards against a broken invariant.
     raise AssertionError("matched pair without a common date")
 
@@ -69,7 +65,8 @@ def describe_unmatched(
     tables: Tables, weights: Weights, rows: IntArray, prices: FloatArray
 ) -> list[UnmatchedRequest]:
     """Say why each request stays unmatched: no feasible volunteer, too costly or outcompeted."""
-    pair_rows, pair_vols, pair_costs = all_feasible_pairs(tables, weights, rows)
+    dated = rows[tables.req_open_ok[rows]]
+    pair_rows, pair_vols, pair_costs = all_feasible_pairs(tables, weights, dated)
     cheapest_slot = pair_costs + weights.load * tables.vol_first_slot[pair_vols]
     n_req = tables.req_xyz.shape[0]
     counts = np.bincount(pair_rows, minlength=n_req)
@@ -79,8 +76,15 @@ def describe_unmatched(
     for i in rows.tolist():
         price = float(prices[i])
         data: dict[str, Any]
-        if counts[i] == 0:
+        if not tables.req_open_ok[i]:
+            # Nobody can come on a day the school is closed or within the notice: say so
+            # without asking every volunteer.
             reason: Literal["no_candidate", "outcompeted", "too_costly"] = "no_candidate"
+            rule = "notice" if not tables.req_notice_ok[i] else "closed"
+            n = int(tables.vol_xyz.shape[0])
+            data = {"volunteers": n, "removed": {rule: n}, "rule": rule if n else None}
+        elif counts[i] == 0:
+            reason = "no_candidate"
             data = elimination_funnel(tables, weights, i)
         else:
             reason = "too_costly" if cheapest[i] >= price else "outcompeted"

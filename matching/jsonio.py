@@ -15,6 +15,7 @@ import numpy.typing as npt
 from matching.errors import InvalidInput
 from matching.model import (
     Availability,
+    Busy,
     DateWindow,
     Match,
     Problem,
@@ -195,6 +196,15 @@ def _request(document: Any, where: str) -> Request:
         ),
         languages=_strings(doc, "languages", where, default=("da",)),
         priority=_number(doc, "priority", where, default=1.0),
+        closed_days=tuple(
+            sorted(
+                _date(d, f"{where}.closed_days")
+                for d in _list(doc, "closed_days", where, default=[])
+            )
+        ),
+        not_before=_date(doc["not_before"], f"{where}.not_before")
+        if doc.get("not_before") is not None
+        else None,
     )
 
 
@@ -246,7 +256,21 @@ def _volunteer(document: Any, where: str) -> Volunteer:
             )
             for s in _list(doc, "visited_school_ids", where, default=[])
         ),
+        busy=tuple(
+            _busy(b, f"{where}.busy[{k}]")
+            for k, b in enumerate(_list(doc, "busy", where, default=[]))
+        ),
     )
+
+
+def _busy(document: Any, where: str) -> Busy:
+    doc = _object(document, where)
+    _known(doc, where, {"date", "start", "end", "school_id"})
+    window = _window({k: v for k, v in doc.items() if k != "school_id"}, where)
+    school = doc.get("school_id")
+    if school is not None and type(school) is not int:
+        raise InvalidInput(f"{where}.school_id must be an integer or null")
+    return Busy(window.day, window.start, window.end, school)
 
 
 def _window(document: Any, where: str) -> DateWindow:

@@ -33,6 +33,17 @@ class Availability:
 
 
 @dataclass(frozen=True)
+class Busy:
+    """A time a volunteer is already taken: a pending proposal or a planned visit."""
+
+    day: date
+    start: time | None = None
+    end: time | None = None
+    #: The school visited in person; None for a virtual visit.
+    school_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Request:
     """A class visit wanted by a school."""
 
@@ -50,6 +61,11 @@ class Request:
     languages: tuple[str, ...] = ("da",)
     #: Multiplies `Weights.unmatched`: higher means worse to leave unmatched.
     priority: float = 1.0
+    #: Days the school is closed (holidays, weekends): a window on one of them is never used.
+    closed_days: tuple[date, ...] = ()
+    #: The first day a visit can be planned with the programme's notice; earlier windows
+    #: are never used.
+    not_before: date | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,8 @@ class Volunteer:
     availability: Availability = field(default_factory=Availability)
     languages: tuple[str, ...] = ("da",)
     visited_school_ids: tuple[int, ...] = ()
+    #: Visits already proposed or planned: a new one never overlaps them (see `oneplace`).
+    busy: tuple[Busy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,6 +183,15 @@ class Certificate:
     max_violation: float
     #: Tolerance under which a negative reduced cost counts as rounding noise.
     tolerance: float
+    #: Matches moved to another of the request's windows so a volunteer is in one place
+    #: at a time; the cost does not depend on the window, so the proof still holds.
+    overlap_moves: int = 0
+    #: Matches given up because a volunteer could not be in both places, and placed
+    #: again around the rest of the plan.
+    overlap_repairs: int = 0
+    #: True when `optimal` proves the plan only for the problem without the one-place
+    #: rule (overlap_repairs > 0): the repaired plan is feasible but not proven optimal.
+    relaxed_only: bool = False
 
 
 @dataclass(frozen=True)

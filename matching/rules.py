@@ -8,9 +8,12 @@ import numpy as np
 
 from matching.encode import BoolArray, FloatArray, IntArray, Tables
 from matching.model import Weights
+from matching.oneplace import busy_feasible
 
 #: Order in which the hard rules are applied when explaining "no candidate".
 RULES = (
+    "notice",
+    "closed",
     "capacity",
     "programme",
     "women_only",
@@ -20,6 +23,7 @@ RULES = (
     "language",
     "reach",
     "dates",
+    "busy",
     "excluded",
 )
 
@@ -94,6 +98,9 @@ def evaluate_pairs(
     with np.errstate(divide="ignore", invalid="ignore"):
         distance_cost = np.where(radius > 0, weights.distance * distance_km / radius, 0.0)
     physical = can_physical & (~can_virtual | (distance_cost <= weights.virtual))
+    if t.vol_busy.any():
+        # Only volunteers with visits already planned need the (slower) window check.
+        feasible &= busy_feasible(t, rows, vols, physical)
     zero = np.zeros(rows.size)
     gender = np.where(
         t.req_woman_preferred[rows] & ~t.vol_woman[vols], weights.gender_preferred, 0.0
@@ -120,7 +127,15 @@ def rule_checks(tables: Tables, weights: Weights, row: int) -> dict[str, BoolArr
     t = tables
     n = t.vol_xyz.shape[0]
     distance_km = np.sqrt(((t.req_xyz[row] - t.vol_xyz) ** 2).sum(axis=1))
+    everyone = np.arange(n, dtype=np.int64)
+    can_physical = t.req_physical[row] & (distance_km <= t.vol_radius)
+    can_virtual = t.req_virtual[row] & t.vol_virtual
+    with np.errstate(divide="ignore", invalid="ignore"):
+        distance_cost = np.where(t.vol_radius > 0, weights.distance * distance_km / t.vol_radius, 0)
+    physical = can_physical & (~can_virtual | (distance_cost <= weights.virtual))
     return {
+        "notice": np.full(n, bool(t.req_notice_ok[row])),
+        "closed": np.full(n, bool(t.req_open_ok[row])),
         "capacity": t.vol_free > 0,
         "programme": has_common(t.vol_enrolled, t.req_programme[row]),
         "women_only": has_common(t.vol_programmes, t.req_programme[row]),
@@ -132,9 +147,9 @@ def rule_checks(tables: Tables, weights: Weights, row: int) -> dict[str, BoolArr
         ),
         "gender": ~t.req_woman_required[row] | t.vol_woman,
         "language": has_common(t.vol_languages, t.req_languages[row]),
-        "reach": (t.req_physical[row] & (distance_km <= t.vol_radius))
-        | (t.req_virtual[row] & t.vol_virtual),
+        "reach": can_physical | can_virtual,
         "dates": np.any((t.req_days[row] & t.vol_days) != 0, axis=1),
+        "busy": busy_feasible(t, np.full(n, row, dtype=np.int64), everyone, physical),
         "excluded": ~np.isin(row * n + np.arange(n, dtype=np.int64), t.excluded_keys),
     }
 

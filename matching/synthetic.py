@@ -57,6 +57,9 @@ class Shape:
     box: tuple[tuple[float, float], tuple[float, float]] = DENMARK
     days: int = 90
     seed: int = 0
+    #: Give each school a Danish-like calendar of closed days (påske, Kristi himmelfart,
+    #: pinse and a local day or two), so some windows fall on days the school is closed.
+    school_holidays: bool = False
 
 
 def random_problem(shape: Shape, weights: Weights | None = None, k: int = 16) -> Problem:
@@ -77,6 +80,7 @@ def random_problem(shape: Shape, weights: Weights | None = None, k: int = 16) ->
         day = first_day + timedelta(days=offset)
         return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() > 4 else 0)
 
+    closed_by_school = _school_calendars(rng, n_schools, first_day, shape.days)
     requests = []
     for rid in range(shape.requests):
         school = int(rng.integers(n_schools))
@@ -91,6 +95,8 @@ def random_problem(shape: Shape, weights: Weights | None = None, k: int = 16) ->
                 set(rng.integers(0, shape.days - 3, int(rng.integers(1, 4))).tolist())
             )
         )
+        if shape.school_holidays:
+            windows = _with_open_window(windows, closed_by_school[school])
         level = int(rng.integers(len(LEVELS)))
         requests.append(
             Request(
@@ -107,6 +113,9 @@ def random_problem(shape: Shape, weights: Weights | None = None, k: int = 16) ->
                 gender_focus=focus,
                 languages=("da",) if rng.random() < 0.9 else ("da", "en"),
                 priority=float(np.round(rng.uniform(1.0, 2.0), 2)),
+                closed_days=_closed_within(closed_by_school[school], windows)
+                if shape.school_holidays
+                else (),
             )
         )
 
@@ -157,3 +166,43 @@ def random_problem(shape: Shape, weights: Weights | None = None, k: int = 16) ->
         related_subjects=RELATED,
         candidates_per_request=k,
     )
+
+
+#: Closed in every school of the generated calendars: påskeferie, Kristi himmelfart and the
+#: Friday after, 2. pinsedag (2026).
+SHARED_CLOSED = (
+    *(date(2026, 3, 30) + timedelta(days=d) for d in range(8)),
+    date(2026, 5, 14),
+    date(2026, 5, 15),
+    date(2026, 5, 25),
+)
+
+
+def _school_calendars(
+    rng: np.random.Generator, n_schools: int, first_day: date, days: int
+) -> list[tuple[date, ...]]:
+    """Per school: the shared closed days plus one or two local ones (a planning day)."""
+    calendars = []
+    for _ in range(n_schools):
+        local = {first_day + timedelta(days=int(d)) for d in rng.integers(0, days, 2)}
+        calendars.append(tuple(sorted({*SHARED_CLOSED, *local})))
+    return calendars
+
+
+def _with_open_window(
+    windows: tuple[DateWindow, ...], closed: tuple[date, ...]
+) -> tuple[DateWindow, ...]:
+    """The booking form refuses a request on closed days only: add the next open weekday."""
+    if any(w.day not in closed for w in windows):
+        return windows
+    day = max(w.day for w in windows)
+    while day in closed or day.weekday() > 4:
+        day += timedelta(days=1)
+    return (*windows, DateWindow(day, time(9, 0), time(11, 0)))
+
+
+def _closed_within(closed: tuple[date, ...], windows: tuple[DateWindow, ...]) -> tuple[date, ...]:
+    """The closed days between a request's first and last window: all the engine needs."""
+    first = min(w.day for w in windows)
+    last = max(w.day for w in windows)
+    return tuple(d for d in closed if first <= d <= last)

@@ -166,6 +166,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(match_cli)
     from mentor.mail.cli import commands as mail_commands
     from mentor.scheduling.cli import commands as scheduling_commands
+    from mentor.schoolyear.cli import commands as calendar_commands
 
-    for command in (*mail_commands, *scheduling_commands):
+    for command in (*mail_commands, *scheduling_commands, *calendar_commands):
         app.cli.add_command(command)

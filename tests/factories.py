@@ -228,3 +228,17 @@ def completed_visit(
 def login(client, email: str, password: str = PASSWORD) -> None:
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def open_school_day(day: date) -> date:
+    """`day`, or the first day after it that no default school calendar closes.
+
+    Tests book relative to the real today; this keeps their dates out of every holiday
+    (juleferie, week 7 and 8, ...) whatever the date they run on.
+    """
+    from mentor.schoolyear import default_calendar
+
+    calendars = [default_calendar(code) for code in (101, 751, 860)]
+    while not all(c.is_open(day) for c in calendars):
+        day += timedelta(days=1)
+    return day

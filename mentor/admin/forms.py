@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, NumberRange
+from wtforms.validators import DataRequired, Email, InputRequired, NumberRange
 
 from mentor.forms.common import REQUIRED, MultiCheckboxField, WholeNumberField, length
 
@@ -38,6 +38,21 @@ class ProgrammeForm(FlaskForm):
         validators=[DataRequired(REQUIRED), NumberRange(1, 60, _l("Vælg mellem 1 og 60 dage."))],
     )
     cascade = BooleanField(_l("Foreslå straks den næstbedste, når en rollemodel siger nej"))
+    notice_school_days = WholeNumberField(
+        _l("Varsel for nye bookinger (skoledage)"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(0, 60, _l("Vælg mellem 0 og 60 skoledage.")),
+        ],
+    )
+    answer_lead_school_days = WholeNumberField(
+        _l("Svar senest dette antal skoledage før besøget"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(0, 30, _l("Vælg mellem 0 og 30 skoledage.")),
+        ],
+    )
+    weekends_open = BooleanField(_l("Besøg må ligge i weekender"))
     active = BooleanField(_l("Aktivt"))
 
 

@@ -33,6 +33,9 @@ PROGRAMME_FIELDS = (
     "allows_woman_required",
     "proposal_deadline_days",
     "cascade",
+    "notice_school_days",
+    "answer_lead_school_days",
+    "weekends_open",
     "active",
 )
 
@@ -127,6 +130,8 @@ def programme(programme_id: int | None) -> str | Response:
         form.proposal_deadline_days.data = 7
         form.active.data = True
         form.cascade.data = True
+        form.notice_school_days.data = 10
+        form.answer_lead_school_days.data = 5
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in PROGRAMME_FIELDS}
         try:

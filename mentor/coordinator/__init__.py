@@ -8,3 +8,4 @@ from mentor.coordinator import home, lists, volunteer_admin  # noqa: E402,F401,I
 from mentor.coordinator import runs  # noqa: E402,F401
 from mentor.coordinator import impact  # noqa: E402,F401
 from mentor.coordinator import teachers  # noqa: E402,F401
+from mentor.coordinator import school_calendar  # noqa: E402,F401

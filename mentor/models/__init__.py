@@ -7,6 +7,7 @@ from mentor.models.mail import Notice, OutboxMail
 from mentor.models.matching import Feedback, MatchingRun, Proposal, Visit
 from mentor.models.requests import BookingRequest, DateWindow
 from mentor.models.schools import School, TeacherProfile
+from mentor.models.schoolyear import CalendarOverride
 from mentor.models.users import User
 from mentor.models.volunteers import (
     AvailabilityPeriod,
@@ -21,6 +22,7 @@ __all__ = [
     "Base",
     "BlackoutDate",
     "BookingRequest",
+    "CalendarOverride",
     "DateWindow",
     "Feedback",
     "MatchingRun",

@@ -29,6 +29,8 @@ class Programme(Base):
     __tablename__ = "programmes"
     __table_args__ = (
         sa.CheckConstraint("proposal_deadline_days BETWEEN 1 AND 60", name="deadline_range"),
+        sa.CheckConstraint("notice_school_days BETWEEN 0 AND 60", name="notice_range"),
+        sa.CheckConstraint("answer_lead_school_days BETWEEN 0 AND 30", name="lead_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +42,12 @@ class Programme(Base):
     #: Whether teachers may ask for "a woman required" (not only "preferred").
     allows_woman_required: Mapped[bool] = mapped_column(default=False)
     proposal_deadline_days: Mapped[int] = mapped_column(default=7)
+    #: A window must start at least this many school days after the day it is booked.
+    notice_school_days: Mapped[int] = mapped_column(default=10, server_default="10")
+    #: A volunteer answers at the latest this many school days before the proposed visit.
+    answer_lead_school_days: Mapped[int] = mapped_column(default=5, server_default="5")
+    #: Visits may be on Saturdays and Sundays (schools are otherwise closed then).
+    weekends_open: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Propose the next-best candidate at once when a volunteer declines or lets it expire.
     cascade: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)

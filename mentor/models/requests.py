@@ -66,6 +66,10 @@ class BookingRequest(Base):
     unmatched_reason: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     #: The key of the form it was booked with: a form posted twice is one booking.
     form_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    #: Set when the request needs a coordinator now (too little time left to ask one more
+    #: volunteer); cleared when a volunteer is proposed or the request closes.
+    attention_since: Mapped[datetime | None] = mapped_column(index=True)
+    attention_reason: Mapped[str | None] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -35,6 +35,7 @@ from mentor.models.enums import (
     TrainingKind,
     VolunteerStatus,
 )
+from mentor.schoolyear import default_calendar
 from mentor.services.catalogue import add_standard_goals, ensure_reference_data
 
 #: The demo accounts' shared password, printed by `flask demo seed`; demo data only.
@@ -387,11 +388,15 @@ def seed_demo(
             priority=1 if school.outlying else 0,
             created_at=now,
         )
-        first_day = today + timedelta(days=rng.randint(14, 120))
+        first_day = today + timedelta(days=rng.randint(21, 120))
+        calendar = default_calendar(school.municipality_code)
         for w in range(rng.randint(1, 3)):
             day = first_day + timedelta(days=7 * w)
-            while day.weekday() >= 5:
+            # Only days the school is open: no weekends, holidays or school holidays.
+            while not calendar.is_open(day):
                 day += timedelta(days=1)
+            if any(window.day == day for window in request.windows):
+                continue
             start_hour = rng.choice([8, 9, 10, 12])
             request.windows.append(
                 DateWindow(day=day, start_time=time(start_hour), end_time=time(start_hour + 2))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -699,6 +699,9 @@ class Attention:
     visits_awaiting_feedback: int
     oldest_pending: list[VolunteerProfile]
     oldest_unmatched: list[BookingRequest]
+    #: Requests too close to their visit to wait for another volunteer's answer.
+    act_now_count: int = 0
+    act_now: list[BookingRequest] = field(default_factory=list)
 
 
 def attention(session: Session, scope: Collection[int], now: datetime | None = None) -> Attention:
@@ -716,7 +719,24 @@ def attention(session: Session, scope: Collection[int], now: datetime | None = N
         BookingRequest.status == RequestStatus.UNMATCHED,
     )
     count = sa.func.count()
+    act_now = sa.select(BookingRequest).where(
+        BookingRequest.programme_id.in_(programmes),
+        BookingRequest.attention_since.is_not(None),
+        BookingRequest.status.in_((RequestStatus.SUBMITTED, RequestStatus.UNMATCHED)),
+    )
     return Attention(
+        act_now_count=session.scalar(sa.select(count).select_from(act_now.subquery())) or 0,
+        act_now=list(
+            session.scalars(
+                act_now.options(
+                    joinedload(BookingRequest.school),
+                    joinedload(BookingRequest.programme),
+                    selectinload(BookingRequest.windows),
+                )
+                .order_by(BookingRequest.attention_since, BookingRequest.id)
+                .limit(20)
+            )
+        ),
         pending_volunteers=session.scalar(sa.select(count).select_from(pending.subquery())) or 0,
         unmatched_requests=session.scalar(sa.select(count).select_from(unmatched.subquery())) or 0,
         requests_without_proposal=session.scalar(

@@ -44,12 +44,12 @@ from mentor.models.enums import (
 )
 from mentor.models.requests import request_subjects
 from mentor.models.volunteers import volunteer_levels, volunteer_programmes, volunteer_subjects
+from mentor.schoolyear import calendars_for
 from mentor.services import membership
+from mentor.services.commitments import commitments
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 OPEN_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.UNMATCHED)
-#: A visit must be proposed at least this many days ahead, so people can plan.
-MIN_LEAD_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -156,12 +156,22 @@ def load_problem(
     exclusions: Iterable[tuple[int, int]] = (),
     request_ids: Iterable[int] | None = None,
     candidates_per_request: int = 16,
+    notice_school_days: int | None = None,
 ) -> LoadedProblem:
-    """Read open requests and matchable volunteers of a scope into a matching problem."""
+    """Read open requests and matchable volunteers of a scope into a matching problem.
+
+    Each request carries its school's closed days (on its window days) and the first day
+    the notice allows (`notice_school_days`, the programme's notice unless given: a
+    cascade passes the answer lead instead), so the engine itself keeps both rules.
+    """
     programme = session.get(Programme, scope.programme_id)
     if programme is None:
         raise LookupError(f"programme {scope.programme_id} does not exist")
-    earliest = today + timedelta(days=MIN_LEAD_DAYS)
+    if notice_school_days is None:
+        notice_school_days = programme.notice_school_days
+    # Windows not yet passed are read; the notice is the engine's rule, so a request
+    # whose windows are all too soon is explained ("too little notice"), not dropped.
+    earliest = today + timedelta(days=1)
     first_day = max(earliest, scope.period_from) if scope.period_from else earliest
 
     # Requests: open, in the programme (and region), with at least one window in the scope.
@@ -210,8 +220,13 @@ def load_problem(
             other_subjects[rid].append(sid)
 
     loaded = LoadedProblem(problem=matching.Problem(requests=(), volunteers=()), digest="")
+    calendars = calendars_for(session, {school.id: school for _, school in request_rows}.values())
     requests = []
+    not_before: dict[int, date] = {}
     for request, school in request_rows:
+        calendar = calendars[school.id].with_weekends_open(programme.weekends_open)
+        if school.id not in not_before:
+            not_before[school.id] = calendar.school_days_after(today, notice_school_days)
         waited_days = max((today - request.created_at.date()).days, 0)
         # Priority prices an unmatched request: outlying schools, grey-zone focus and long
         # waits make leaving the class without a visit cost more.
@@ -240,6 +255,10 @@ def load_problem(
                 gender_focus=request.gender_focus.value,
                 languages=(request.language,),
                 priority=round(priority, 4),
+                closed_days=tuple(
+                    sorted({w.day for w in windows[request.id] if not calendar.is_open(w.day)})
+                ),
+                not_before=not_before[school.id],
             )
         )
         loaded.request_windows[request.id] = windows[request.id]
@@ -329,6 +348,7 @@ def _load_volunteers(
         ).where(AvailabilityPeriod.volunteer_id.in_(ids))
     ):
         periods[vid].append((first, last))
+    busy = commitments(session, ids, today)
     blackouts = _grouped(
         session,
         sa.select(BlackoutDate.volunteer_id, BlackoutDate.day).where(
@@ -374,6 +394,7 @@ def _load_volunteers(
                 ),
                 languages=tuple(sorted(profile.languages)),
                 visited_school_ids=tuple(sorted(set(visited[profile.id]))),
+                busy=tuple(busy.get(profile.id, ())),
             )
         )
         loaded.volunteer_names[profile.id] = name

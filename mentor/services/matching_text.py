@@ -11,14 +11,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 import matching
+from mentor.formatting import long_date
 from mentor.services.matching import jsonable
-
-WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _english() -> bool:
@@ -90,14 +88,24 @@ def reason_text(reason: str, data: Mapping[str, Any], loaded: Any | None = None)
             subject=subject,
         ),
         "excluded": _("Koordinatoren har udelukket de mulige rollemodeller."),
+        "notice": _(
+            "Der er for kort tid til besøget: en rollemodel skal have tid til at svare og "
+            "planlægge. Koordinatoren ser på bookingen."
+        ),
+        "closed": _("Skolen holder lukket på alle de ønskede datoer (ferie eller helligdag)."),
+        "busy": _("De rollemodeller, der passer, har allerede et besøg på de ønskede tidspunkter."),
     }
     if rule in texts:
         return texts[rule]
     return _("Ingen godkendt rollemodel passede til bookingen.")
 
 
-def next_step_text(reason: str) -> str:
+def next_step_text(reason: str, rule: str | None = None) -> str:
     """What happens next, for the teacher."""
+    if rule == "notice":
+        return _("Koordinatoren kontakter dig om bookingen.")
+    if rule == "closed":
+        return _("Vælg datoer, hvor skolen har åbent.")
     if reason == "outcompeted":
         return _(
             "Bookingen er med igen i næste matching, og vi foreslår en rollemodel, så "
@@ -136,12 +144,5 @@ def match_words(assignment: Mapping[str, Any], names: Mapping[str, Any]) -> list
     day = assignment.get("day")
     if day:
         when = date.fromisoformat(day)
-        weekday = (WEEKDAYS_EN if _english() else WEEKDAYS_DA)[when.weekday()]
-        words.append(
-            _(
-                "ledig %(weekday)s %(day)s",
-                weekday=weekday,
-                day=format_date(when, "d. MMM") if not _english() else format_date(when, "d MMM"),
-            )
-        )
+        words.append(_("ledig %(day)s", day=long_date(when)))
     return words

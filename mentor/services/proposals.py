@@ -11,7 +11,8 @@ then the volunteers by id.
   assignment) goes through `create_proposals`, which locks the volunteers' rows and then
   runs `check_volunteers` — the one place for per-volunteer checks under her lock: she is
   approved and active, and her visits per term, counted in the term of each visit, are
-  not exceeded. (An overlap check, one visit at a time, belongs there too.)
+  not exceeded. One place at a time (`commitments.first_clash`) is checked under the
+  same lock by the cascade and the manual assignment; a run's engine plans with it.
 - Accepting checks, under the locks, that the proposal is still pending, the request
   still waiting for it and the volunteer still approved.
 
@@ -34,6 +35,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 import matching
 from mentor.auth import tokens
+from mentor.formatting import long_date, short_date
 from mentor.links import external_url, internal_path
 from mentor.mail.ics import visit_attachment
 from mentor.mail.outbox import outbox_values, queue_templated, render_mail
@@ -56,10 +58,12 @@ from mentor.models.enums import (
     VisitStatus,
     VolunteerStatus,
 )
+from mentor.schoolyear import SchoolCalendar, calendars_for
 from mentor.services import audit
+from mentor.services.commitments import first_clash
+from mentor.services.deadlines import TOO_LATE, answer_deadline, needs_attention
 from mentor.services.errors import DomainError, NotFound
 from mentor.services.matching import (
-    COPENHAGEN,
     Scope,
     load_problem,
     local_to_utc,
@@ -158,8 +162,8 @@ def check_volunteers(
                     _(
                         "%(name)s har ikke flere ledige besøg i halvåret %(first)s–%(last)s.",
                         name=volunteer.user.full_name,
-                        first=term[0].strftime("%d.%m.%Y"),
-                        last=term[1].strftime("%d.%m.%Y"),
+                        first=short_date(term[0]),
+                        last=short_date(term[1]),
                     ),
                     volunteer_id,
                 )
@@ -186,10 +190,17 @@ def create_proposal(
     run_id: int | None = None,
     actor: User | None = None,
     override_reason: str | None = None,
+    expires_at: datetime | None = None,
 ) -> Proposal:
     """Add one pending proposal (see `create_proposals`)."""
     return create_proposals(
-        session, [offer], now=now, run_id=run_id, actor=actor, override_reason=override_reason
+        session,
+        [offer],
+        now=now,
+        run_id=run_id,
+        actor=actor,
+        override_reason=override_reason,
+        expires_at=expires_at,
     )[0]
 
 
@@ -201,11 +212,16 @@ def create_proposals(
     run_id: int | None = None,
     actor: User | None = None,
     override_reason: str | None = None,
+    expires_at: datetime | None = None,
+    too_late: list[BookingRequest] | None = None,
 ) -> list[Proposal]:
     """Add pending proposals, move their requests to 'proposed' and tell the volunteers.
 
     Locks the requests, then the volunteers, and checks each volunteer under her lock
     (`check_volunteers`); an override reason lets a coordinator exceed her capacity.
+    Each answer deadline falls before the visit (`deadlines.answer_deadline`). An offer
+    with too little time left to answer is refused, or, when the caller passes a
+    `too_late` list, left out and its request added to that list.
     Everything the mails show is loaded up front and the rows go in with one flush: a run's
     commit writes thousands of these, and per-row lazy loads would cost seconds.
     """
@@ -235,23 +251,34 @@ def create_proposals(
             .options(joinedload(VolunteerProfile.user))
         )
     }
+    calendars = calendars_for(session, {r.school_id: r.school for r in requests.values()}.values())
+    going: list[tuple[Offer, DateWindow | None, datetime]] = []
     days: dict[int, date] = {}
     for offer in offers:
         request = requests.get(offer.request_id)
         if request is None or offer.volunteer_id not in volunteers:
             raise NotFound(_("Bookingen eller rollemodellen findes ikke længere."))
         window = next((w for w in request.windows if w.id == offer.window_id), None)
+        deadline = expires_at or offer_deadline(request, window, calendars[request.school_id], now)
+        if deadline is None:
+            if too_late is None:
+                raise DomainError(_("Der er for kort tid til besøget til at spørge en rollemodel."))
+            too_late.append(request)
+            continue
+        going.append((offer, window, deadline))
         days[request.id] = (window or _first_window(request)).day
-    check_volunteers(session, offers, volunteers, days, over_capacity=bool(override_reason))
+    check_volunteers(
+        session, [o for o, _w, _d in going], volunteers, days, over_capacity=bool(override_reason)
+    )
     created = []
-    for offer in offers:
+    for offer, window, deadline in going:
         request = requests[offer.request_id]
         volunteer = volunteers[offer.volunteer_id]
         proposal = Proposal(
             run_id=run_id,
             request=request,
             volunteer=volunteer,
-            window=next((w for w in request.windows if w.id == offer.window_id), None),
+            window=window,
             format=offer.format,
             distance_km=offer.distance_km,
             cost=offer.cost,
@@ -259,7 +286,7 @@ def create_proposals(
             override_reason=override_reason,
             created_by_id=actor.id if actor else None,
             created_at=now,
-            expires_at=now + timedelta(days=request.programme.proposal_deadline_days),
+            expires_at=deadline,
         )
         session.add(proposal)
         change_request_status(session, request, RequestStatus.PROPOSED, actor=actor, now=now)
@@ -280,10 +307,23 @@ def create_proposals(
         if mail is not None:
             mails.append(mail)
     # Plain bulk inserts: thousands of rows nobody reads back in this transaction.
-    session.execute(sa.insert(Notice), notices)
+    if notices:
+        session.execute(sa.insert(Notice), notices)
     if mails:
         session.execute(sa.insert(OutboxMail), mails)
     return created
+
+
+def offer_deadline(
+    request: BookingRequest,
+    window: DateWindow | None,
+    calendar: SchoolCalendar,
+    now: datetime,
+) -> datetime | None:
+    """The answer deadline for a proposal in this window, or None when it is too late."""
+    window = window or _first_window(request)
+    visit_start = local_to_utc(window.day, window.start_time)
+    return answer_deadline(request.programme, calendar, visit_start, now)
 
 
 def _volunteer_messages(
@@ -295,7 +335,7 @@ def _volunteer_messages(
         text = _(
             "Nyt forslag: %(school)s vil gerne have besøg. Svar senest %(day)s.",
             school=proposal.request.school.name,
-            day=proposal.expires_at.astimezone(COPENHAGEN).strftime("%d.%m.%Y"),
+            day=long_date(proposal.expires_at),
         )
     notice = {
         "user_id": user.id,
@@ -487,9 +527,16 @@ def return_to_pool(session: Session, proposal: Proposal, now: datetime) -> Propo
 def cascade(session: Session, request: BookingRequest, now: datetime) -> Proposal | None:
     """Solve the one request against today's volunteers, minus those who already said no.
 
-    The engine's choice is only a candidate: `create_proposal` counts her free visits
-    again under her row lock, and if a racing cascade took them, the next one is tried.
+    Only windows with time for the next volunteer to answer count (the programme's
+    answer lead plus a day); with none left the request goes to the coordinators'
+    attention list at once instead of waiting for a run.
+
+    The engine's choice is only a candidate: under her row lock her times are checked
+    again, and `create_proposal` counts her free visits again; if a racing cascade took
+    them, the next volunteer is tried.
     """
+    from mentor.services.matching_text import reason_data
+
     tried = set(
         session.scalars(
             sa.select(Proposal.volunteer_id).where(
@@ -505,21 +552,40 @@ def cascade(session: Session, request: BookingRequest, now: datetime) -> Proposa
             today=now.date(),
             request_ids=[request.id],
             exclusions=exclusions,
+            notice_school_days=request.programme.answer_lead_school_days + 1,
         )
         if not loaded.problem.requests:
             return None
         solution = matching.solve(loaded.problem)
         if not solution.assignments:
-            from mentor.services.matching_text import reason_data
-
-            request.unmatched_reason = {
-                **reason_data(solution.unmatched[0], loaded),
-                "at": now.isoformat(),
-            }
+            unmatched = solution.unmatched[0]
+            request.unmatched_reason = {**reason_data(unmatched, loaded), "at": now.isoformat()}
             change_request_status(session, request, RequestStatus.UNMATCHED, now=now)
+            if unmatched.data.get("rule") == "notice":
+                needs_attention(request, TOO_LATE, now)
             return None
         match = solution.assignments[0]
+        lock_volunteers(session, [match.volunteer_id])
         offer = offer_for(loaded.request_windows[request.id], match)
+        window = next(
+            (w for w in request.windows if w.id == offer.window_id), None
+        ) or _first_window(request)
+        # Under the lock: a commitment made since the solve read the volunteer's times.
+        if first_clash(
+            session,
+            match.volunteer_id,
+            window,
+            request.school_id,
+            offer.format == VisitFormat.PHYSICAL,
+            now.date(),
+        ):
+            exclusions.add((request.id, match.volunteer_id))
+            continue
+        calendar = calendars_for(session, [request.school])[request.school_id]
+        if offer_deadline(request, window, calendar, now) is None:
+            change_request_status(session, request, RequestStatus.UNMATCHED, now=now)
+            needs_attention(request, TOO_LATE, now)
+            return None
         try:
             with session.begin_nested():
                 return create_proposal(session, offer, now=now)
@@ -606,6 +672,7 @@ def manual_check(
         Scope(programme_id=request.programme_id),
         today=now.date(),
         request_ids=[request.id],
+        notice_school_days=request.programme.answer_lead_school_days + 1,
     )
     problem = loaded.problem
     candidates = [v for v in problem.volunteers if v.id == volunteer.id]
@@ -632,6 +699,19 @@ def manual_check(
     elif match is None and not warnings:
         warnings.append(_("Rollemodellen er ikke godkendt, bekræftet eller har ikke kapacitet."))
     return warnings, match
+
+
+def _free_window(
+    session: Session, request: BookingRequest, volunteer: VolunteerProfile, now: datetime
+) -> DateWindow | None:
+    """The first window of the request the volunteer is not already taken at."""
+    physical = request.format.value != "virtual"
+    for window in request.windows:
+        if window.day > now.date() and not first_clash(
+            session, volunteer.id, window, request.school_id, physical, now.date()
+        ):
+            return window
+    return request.windows[0] if request.windows else None
 
 
 def _single_pair_problem(
@@ -677,7 +757,7 @@ def manual_assign(
     if match is not None:
         offer = offer_for(request.windows, match)
     else:
-        window = request.windows[0] if request.windows else None
+        window = _free_window(session, request, volunteer, now)
         offer = Offer(
             request_id=request.id,
             volunteer_id=volunteer.id,
@@ -689,12 +769,36 @@ def manual_assign(
             cost=0.0,
             explanation={},
         )
+    window = next((w for w in request.windows if w.id == offer.window_id), None)
+    # One place at a time is not a warning to override: checked under the volunteer's lock.
+    if window is not None and first_clash(
+        session,
+        volunteer.id,
+        window,
+        request.school_id,
+        offer.format == VisitFormat.PHYSICAL,
+        now.date(),
+    ):
+        raise DomainError(
+            _("Rollemodellen har allerede et besøg eller forslag på det tidspunkt."),
+            field="volunteer_id",
+        )
+    calendar = calendars_for(session, [request.school])[request.school_id]
+    deadline = offer_deadline(request, window, calendar, now)
+    if deadline is None:
+        # Too late for the usual answer time: the coordinator has a reason (checked above)
+        # and the volunteer answers before the visit starts.
+        visit_start = local_to_utc(window.day, window.start_time) if window else now
+        if visit_start <= now:
+            raise DomainError(_("Besøget er allerede begyndt."))
+        deadline = min(visit_start, now + timedelta(hours=24))
     proposal = create_proposal(
         session,
         offer,
         now=now,
         actor=actor,
-        override_reason=override_reason if warnings else None,
+        override_reason=override_reason or None,
+        expires_at=deadline,
     )
     audit.record(
         session,

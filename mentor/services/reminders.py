@@ -18,6 +18,10 @@ kind                          when                                              
                               to whoever has not reported yet
 ``request_unmatched``         when a matching run leaves a request unmatched        yes
 ``coordinator_digest``        Mondays at 08:00 local                                no
+``visit_unconfirmed``         10 and 5 school days (the school's calendar) before   yes
+                              a request's first date with nobody confirmed, to
+                              the teacher and the programme's coordinators; the
+                              second also puts it on the attention list
 ============================  ==================================================  =========
 
 People with ``reminders_opt_out`` get only the essential ones. A reminder whose moment
@@ -580,12 +584,22 @@ def coordinator_digests(
     return reminders
 
 
+def unconfirmed_visits(
+    session: Session, now: datetime, settings: ReminderSettings
+) -> list[Reminder]:
+    """10 and 5 school days before a class's first date with nobody confirmed."""
+    from mentor.services.visit_warnings import unconfirmed_visit_warnings
+
+    return unconfirmed_visit_warnings(session, now, settings)
+
+
 SCANS: list[Callable[[Session, datetime, ReminderSettings], list[Reminder]]] = [
     proposal_nudges,
     visit_reminders,
     feedback_requests,
     unmatched_notices,
     coordinator_digests,
+    unconfirmed_visits,
 ]
 
 

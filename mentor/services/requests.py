@@ -26,13 +26,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from mentor.formatting import long_date
 from mentor.models import (
     BookingRequest,
     DateWindow,
     Programme,
     Proposal,
+    School,
     SchoolLevel,
     Subject,
     User,
@@ -50,6 +53,8 @@ from mentor.models.enums import (
     SchoolMembership,
     VisitStatus,
 )
+from mentor.schoolyear import SchoolCalendar, calendar_for
+from mentor.schoolyear.labels import closed_day_name, holiday_names
 from mentor.services import audit, membership
 from mentor.services.errors import DomainError, NotAllowed, NotFound
 from mentor.services.volunteers import LANGUAGES
@@ -150,6 +155,10 @@ def change_request_status(
     request.updated_at = now
     if new_status != RequestStatus.UNMATCHED:
         request.unmatched_reason = None
+    if new_status not in (RequestStatus.SUBMITTED, RequestStatus.UNMATCHED):
+        # Someone is proposed, or the request is over: off the coordinators' attention list.
+        request.attention_since = None
+        request.attention_reason = None
     if _is_staff(actor):
         audit.record(
             session,
@@ -178,7 +187,11 @@ def status_label(status: RequestStatus) -> str:
 
 
 def _validate(
-    session: Session, data: RequestData, existing: BookingRequest | None, today: date
+    session: Session,
+    data: RequestData,
+    existing: BookingRequest | None,
+    today: date,
+    school: School,
 ) -> tuple[Programme, SchoolLevel, Subject, list[Subject]]:
     programme = session.get(Programme, data.programme_id) if data.programme_id else None
     if programme is None:
@@ -221,7 +234,57 @@ def _validate(
     if len(data.topic or "") > 300:
         raise DomainError(_("Emnet må højst være 300 tegn."), field="topic")
     _validate_windows(data.windows, existing, today)
+    calendar = calendar_for(session, school).with_weekends_open(programme.weekends_open)
+    _validate_school_days(data.windows, existing, today, programme, calendar)
     return programme, level, primary, others
+
+
+def _validate_school_days(
+    windows: Sequence[WindowData],
+    existing: BookingRequest | None,
+    today: date,
+    programme: Programme,
+    calendar: SchoolCalendar,
+) -> None:
+    """Refuse dates the school is closed on all of, or within the programme's notice."""
+    kept = {(w.day, w.start_time, w.end_time) for w in existing.windows} if existing else set()
+    closed = [c for c in (calendar.closed_day(w.day) for w in windows) if c is not None]
+    if len(closed) == len(windows):
+        raise DomainError(
+            _(
+                "Skolen holder lukket på de valgte datoer (%(names)s). Vælg andre datoer.",
+                names=", ".join(holiday_names(closed)),
+            ),
+            field="windows",
+        )
+    earliest = calendar.school_days_after(today, programme.notice_school_days)
+    for window in windows:
+        if (window.day, window.start, window.end) not in kept and window.day < earliest:
+            raise DomainError(
+                ngettext(
+                    "%(programme)s skal have besked mindst %(num)d skoledag før: vælg datoer "
+                    "fra %(day)s.",
+                    "%(programme)s skal have besked mindst %(num)d skoledage før: vælg datoer "
+                    "fra %(day)s.",
+                    programme.notice_school_days,
+                    programme=programme.name,
+                    day=long_date(earliest),
+                ),
+                field="windows",
+            )
+
+
+def closed_windows(session: Session, request: BookingRequest) -> list[tuple[date, str]]:
+    """The request's dates the school is closed on, with the holiday's name."""
+    calendar = calendar_for(session, request.school).with_weekends_open(
+        request.programme.weekends_open
+    )
+    found = []
+    for window in request.windows:
+        closed = calendar.closed_day(window.day)
+        if closed is not None:
+            found.append((window.day, closed_day_name(closed)))
+    return found
 
 
 def _validate_windows(
@@ -240,8 +303,6 @@ def _validate_windows(
         seen.add(key)
         if window.start >= window.end:
             raise DomainError(_("Tidsrummet skal slutte, efter det begynder."), field="windows")
-        if window.day.weekday() >= 5:
-            raise DomainError(_("Vælg en hverdag (mandag til fredag)."), field="windows")
         if key in kept:
             continue  # an unchanged window of an existing request may have passed already
         if window.day <= today:
@@ -328,7 +389,7 @@ def create_request(
             return earlier
     if data.school_id != profile.school_id:
         raise DomainError(_("Du kan kun booke til din egen skole."), field="school_id")
-    programme, level, primary, others = _validate(session, data, None, now.date())
+    programme, level, primary, others = _validate(session, data, None, now.date(), profile.school)
     request = BookingRequest(
         school_id=profile.school_id,
         teacher=teacher,
@@ -382,7 +443,9 @@ def update_request(
         raise NotAllowed(_("Bookingen kan ikke længere ændres: en rollemodel har bekræftet."))
     if data.school_id != request.school_id:
         raise DomainError(_("Skolen kan ikke ændres. Lav en ny booking."), field="school_id")
-    programme, level, primary, others = _validate(session, data, request, now.date())
+    programme, level, primary, others = _validate(
+        session, data, request, now.date(), request.school
+    )
     before = _snapshot(request)
     _apply(request, data, programme, level, primary, others)
     session.flush()

@@ -16,6 +16,7 @@ from mentor.models import BookingRequest, MatchingRun, Programme, User
 from mentor.models.base import utcnow
 from mentor.models.enums import RequestStatus, RunStatus
 from mentor.services import audit
+from mentor.services.deadlines import TOO_LATE, needs_attention
 from mentor.services.errors import DomainError, NotFound
 from mentor.services.matching import Scope, load_problem, solution_data
 from mentor.services.matching_text import reason_data
@@ -220,12 +221,21 @@ def commit_run(
             parts=a["parts"],
         )
         offers.append(offer_for(windows[a["request_id"]], match))
+    too_late: list[BookingRequest] = []
     if offers:
-        create_proposals(session, offers, now=now, run_id=run.id, actor=actor)
+        create_proposals(session, offers, now=now, run_id=run.id, actor=actor, too_late=too_late)
+    for request in too_late:
+        # Matched, but the volunteer would have no time to answer before the visit.
+        change_request_status(session, request, RequestStatus.UNMATCHED, actor=actor, now=now)
+        needs_attention(request, TOO_LATE, now)
     for item in run.result.get("unmatched", []):
         request = session.get(BookingRequest, item["request_id"])
         if request is None:
             continue
+        if item["stored"].get("data", {}).get("rule") == "notice":
+            if request.attention_since is not None:
+                continue  # already on the attention list; the teacher was told then
+            needs_attention(request, TOO_LATE, now)
         # "at" tells this run's verdict from an earlier one with the same reason, so the
         # teacher hears about each.
         request.unmatched_reason = {**item["stored"], "at": now.isoformat()}

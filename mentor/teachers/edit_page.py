@@ -41,5 +41,8 @@ def edit_request_page(
         else:
             db.session.commit()
             flash(_("Bookingen er opdateret."), "success")
+            from mentor.teachers.requests import flash_closed_windows
+
+            flash_closed_windows(found)
             return redirect(back_url)
     return render_template(template, form=form, editing=found, back_url=back_url)

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from mentor.auth.access import role_required
 from mentor.extensions import db, limiter
+from mentor.formatting import short_date
 from mentor.forms.common import attach_error
 from mentor.models import BookingRequest
 from mentor.models.enums import RequestStatus, Role, SchoolMembership
@@ -65,10 +66,29 @@ def new_request() -> str | Response:
                 _("Tak! Vi har modtaget din booking og giver besked, når vi har et match."),
                 "success",
             )
+            flash_closed_windows(created)
             return redirect(url_for("teachers.request_detail", request_id=created.id))
     return render_template(
         "teachers/request_form.html", form=form, editing=None, back_url=url_for("teachers.home")
     )
+
+
+def flash_closed_windows(found: BookingRequest) -> None:
+    """Say which of the dates the school is closed on: those are not used for the visit."""
+    closed = booking.closed_windows(db.session, found)
+    if closed:
+        flash(
+            _(
+                "Skolen holder lukket %(days)s, så den dato bruges ikke.",
+                days=", ".join(f"{short_date(day)} ({name})" for day, name in closed),
+            )
+            if len(closed) == 1
+            else _(
+                "Skolen holder lukket %(days)s, så de datoer bruges ikke.",
+                days=", ".join(f"{short_date(day)} ({name})" for day, name in closed),
+            ),
+            "warn",
+        )
 
 
 @bp.get("/bookinger/<int:request_id>")
@@ -82,6 +102,7 @@ def request_detail(request_id: int) -> str:
         booking_request=found,
         visit=visit if matched else None,
         can_change=booking.can_change(current_user, found),
+        closed_days=dict(booking.closed_windows(db.session, found)),
         cancel_form=CancelForm(),
         message_form=MessageForm(),
     )
@@ -139,6 +160,7 @@ def message(request_id: int) -> str | Response:
         booking_request=found,
         visit=visit if matched else None,
         can_change=booking.can_change(current_user, found),
+        closed_days=dict(booking.closed_windows(db.session, found)),
         cancel_form=CancelForm(),
         message_form=form,
     ), 400

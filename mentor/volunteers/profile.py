@@ -130,4 +130,22 @@ def profile() -> str | Response:
             else:
                 flash(_("Din profil er gemt."), "success")
             return redirect(url_for("volunteers.home"))
-    return render_template("volunteers/profile.html", form=form, profile=existing)
+    return render_template(
+        "volunteers/profile.html",
+        form=form,
+        profile=existing,
+        school_holidays=coming_school_holidays(existing.municipality_code if existing else None),
+    )
+
+
+def coming_school_holidays(municipality_code: int | None) -> list[Any]:
+    """The holidays of the next months, so a volunteer sees which days are never used."""
+    from datetime import timedelta
+
+    from mentor.models.base import utcnow
+    from mentor.schoolyear import default_calendar
+    from mentor.services.school_calendar import closed_periods
+
+    today = utcnow().date()
+    calendar = default_calendar(municipality_code or 101)
+    return closed_periods(calendar, today, today + timedelta(days=180))

@@ -5,7 +5,7 @@ account gets a session stamp of its own (the sessions made before the upgrade en
 since their cookies carry no stamp).
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-02 11:46:33.029404
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0003"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

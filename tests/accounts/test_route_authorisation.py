@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from mentor.extensions import db
-from mentor.models import MatchingRun, Proposal, Subject, User
+from mentor.models import CalendarOverride, MatchingRun, Proposal, Subject, User
 from mentor.models.enums import ProposalStatus, Role
 from tests import factories as f
 
@@ -85,7 +85,14 @@ def world(app: Flask) -> dict[str, object]:
             expires_at=f.NOW + timedelta(days=7),
         )
         run = MatchingRun(programme_id=request.programme_id, result={})
-        s.add_all([proposal, run])
+        # A school's own holiday, shown and removed on its calendar page.
+        override = CalendarOverride(
+            school_id=own_school.id,
+            first_day=f.NOW.date(),
+            last_day=f.NOW.date(),
+            label="skolens fridag",
+        )
+        s.add_all([proposal, run, override])
         s.commit()
         ids.update(
             user_id=volunteer.id,
@@ -95,6 +102,8 @@ def world(app: Flask) -> dict[str, object]:
             request_id=request.id,
             visit_id=visit.id,
             proposal_id=proposal.id,
+            school_id=own_school.id,
+            override_id=override.id,
             subject_id=s.scalars(sa.select(Subject.id)).first(),
         )
         ids["people"] = {role: p.id for role, p in people.items()}

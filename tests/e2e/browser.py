@@ -57,8 +57,14 @@ OVERFLOWING_ELEMENTS = """() => {
 
 def visit_day(weeks_ahead: int = 4, weekday: int = 1) -> date:
     """A school day (Tuesday by default) some weeks after the real today the app sees."""
+    from tests.factories import open_school_day
+
     day = date.today() + timedelta(weeks=weeks_ahead)
-    return day + timedelta(days=(weekday - day.weekday()) % 7)
+    day += timedelta(days=(weekday - day.weekday()) % 7)
+    # Out of holidays, on the same weekday a week later if need be.
+    while open_school_day(day) != day:
+        day += timedelta(weeks=1)
+    return day
 
 
 def screenshot_dir() -> Path:

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from mentor.models import BookingRequest, Programme, School, User, VolunteerProfile
 from mentor.models.enums import Gender, Role
+from mentor.schoolyear import default_calendar
 from mentor.services.demo import seed_demo
 
 TODAY = date(2026, 11, 22)
@@ -48,6 +49,10 @@ def test_demo_seed_is_realistic(session) -> None:
     assert len(kram.goals) == 2
     windows = [w.day for r in session.scalars(sa.select(BookingRequest)) for w in r.windows]
     assert all(d > TODAY and d.weekday() < 5 for d in windows)
+    # Seeded on 22 November: without the school calendar some windows fall in juleferie.
+    for request in session.scalars(sa.select(BookingRequest)):
+        calendar = default_calendar(request.school.municipality_code)
+        assert all(calendar.is_open(w.day) for w in request.windows), request.windows
 
 
 def test_demo_seed_is_deterministic(app, session) -> None:

@@ -24,7 +24,6 @@ from werkzeug.serving import make_server
 from mentor import create_app
 from mentor.extensions import db
 from mentor.models import BookingRequest
-from mentor.models.base import utcnow
 from tests import factories as f
 from tests.conftest import make_test_config, wipe
 
@@ -34,10 +33,8 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def _weekday_ahead(days: int) -> date:
-    day = utcnow().date() + timedelta(days=days)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+    """An open school day about `days` ahead (no weekend, no school holiday)."""
+    return f.open_school_day(date.today() + timedelta(days=days))
 
 
 def _booking_form(session, teacher) -> dict[str, str]:

@@ -37,6 +37,7 @@ SAME_IN_ENGLISH = {
     "Format",
     "Job",
     "Matching",
+    "weekend",
     "Matching #%(id)d",
     "Note",
     "Region",

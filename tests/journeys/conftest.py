@@ -44,10 +44,10 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
 
 def next_weekday(start: date, days_ahead: int) -> date:
-    day = start + timedelta(days=days_ahead)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+    """The first day from `days_ahead` on that schools are open (no weekend or holiday)."""
+    from tests.factories import open_school_day
+
+    return open_school_day(start + timedelta(days=days_ahead))
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -80,8 +80,24 @@ def test_unverified_teacher_cannot_book(client, world, session):
 
 
 def _weekend(days: int) -> str:
-    day = utcnow().date() + timedelta(days=days)
-    while day.weekday() != 5:
+    """A Saturday that is only a weekend (not in a school holiday)."""
+    from mentor.schoolyear import default_calendar
+
+    day = next_weekday(utcnow().date(), days)
+    calendar = default_calendar(751)
+    while day.weekday() != 5 or calendar.closed_day(day).kind != "weekend":
+        day += timedelta(days=1)
+    return day.isoformat()
+
+
+def _christmas(offset: int) -> str:
+    """A weekday in the next juleferie at least four weeks away (22 December + offset)."""
+    today = utcnow().date()
+    day = date(today.year, 12, 22)
+    if day < today + timedelta(weeks=4):
+        day = date(today.year + 1, 12, 22)
+    day += timedelta(days=offset)
+    while day.weekday() >= 5:
         day += timedelta(days=1)
     return day.isoformat()
 
@@ -108,7 +124,21 @@ def _weekend(days: int) -> str:
         ({"window1_end": "08:00"}, "window1_end", "slutte, efter det begynder"),
         ({"window1_start": ""}, "window1_start", "Udfyld dato, fra og til."),
         ({"window1_day": "14/13/2026"}, "window1_day", "Skriv en dato"),
-        ({"window1_day": _weekend(20)}, "window1_day", "Vælg en hverdag"),
+        (
+            {"window1_day": _weekend(20), "window2_day": _weekend(21)},
+            "window1_day",
+            "Skolen holder lukket på de valgte datoer (weekend)",
+        ),
+        (
+            {"window1_day": _christmas(0), "window2_day": _christmas(3)},
+            "window1_day",
+            "(juleferie)",
+        ),
+        (
+            {"window1_day": next_weekday(utcnow().date(), 1).isoformat()},
+            "window1_day",
+            "skoledage før",
+        ),
         ({"window1_day": "2020-03-02"}, "window1_day", "fra i morgen og frem"),
         ({"gender_focus": "woman_required"}, "gender_focus", "kan ikke love en kvindelig"),
         ({"language": "xx"}, "language", "Vælg en af mulighederne."),

@@ -64,7 +64,10 @@ def test_commit_manual_and_accept_race_never_exceed_capacity(app, attempt) -> No
         coordinator = f.user(s, "k@example.dk", f.Role.COORDINATOR)
         teacher = f.teacher(s, "t@skole.dk")
         volunteer = f.volunteer(s, "v@firma.dk", capacity=2).volunteer_profile
-        first, for_run, for_manual = (f.booking(s, teacher, days=(VISIT_DAY,)) for _ in range(3))
+        # Three days: one volunteer can take all three classes (one place at a time).
+        first, for_run, for_manual = (
+            f.booking(s, teacher, days=(VISIT_DAY + timedelta(days=k),)) for k in range(3)
+        )
         programme_id = first.programme_id
         s.commit()
         # One pending proposal already: one visit of two is taken.
@@ -140,8 +143,8 @@ def test_the_same_run_committed_twice_at_once_applies_once(app) -> None:
         s = db.session
         teacher = f.teacher(s, "t@skole.dk")
         f.volunteer(s, "v@firma.dk", capacity=3)
-        for _ in range(3):
-            f.booking(s, teacher, days=(VISIT_DAY, VISIT_DAY + timedelta(days=7)))
+        for k in range(3):
+            f.booking(s, teacher, days=(VISIT_DAY + timedelta(days=k), VISIT_DAY + timedelta(7)))
         s.commit()
         run_id = runs.preview_run(s, None, Scope(f.programme(s, "BOOK").id)).id
         s.commit()
@@ -149,3 +152,38 @@ def test_the_same_run_committed_twice_at_once_applies_once(app) -> None:
     assert sum(not isinstance(r, Exception) for r in results) == 1
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 3
+
+
+def test_racing_manual_assignments_never_put_a_volunteer_in_two_places(app) -> None:
+    """Two coordinators assign one volunteer to two classes at the same hour, at once."""
+    for round_ in range(10):
+        with app.test_request_context():
+            s = db.session
+            coordinator = f.user(s, f"k{round_}@x.dk", f.Role.COORDINATOR)
+            volunteer = f.volunteer(s, f"v{round_}@firma.dk", capacity=4)
+            first_school = f.school(s, f"Første Skole {round_}", "8000")
+            first = f.booking(
+                s, f.teacher(s, f"a{round_}@skole.dk", first_school), days=(VISIT_DAY,)
+            )
+            other_school = f.school(s, f"Anden Skole {round_}", "8000")
+            second = f.booking(
+                s, f.teacher(s, f"b{round_}@skole.dk", other_school), days=(VISIT_DAY,)
+            )
+            s.commit()
+            ids = (coordinator.id, volunteer.volunteer_profile.id, first.id, second.id)
+
+        def assign(request_id: int, ids=ids):
+            actor = db.session.get(f.User, ids[0])
+            return proposals.manual_assign(
+                db.session, actor, request_id, ids[1], override_reason="Aftalt i telefonen"
+            )
+
+        results = race(app, [lambda ids=ids: assign(ids[2]), lambda ids=ids: assign(ids[3])])
+        assert sum(not isinstance(r, Exception) for r in results) == 1, results
+        with app.app_context():
+            live = db.session.scalar(
+                sa.select(sa.func.count(Proposal.id)).where(
+                    Proposal.volunteer_id == ids[1], Proposal.status == ProposalStatus.PENDING
+                )
+            )
+            assert live == 1
