@@ -18,6 +18,13 @@ from matching.solve import solve
 #: Exit codes: bad input, and a valid problem that has no full matching.
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 1
+#: An error is one line, however large the input that caused it.
+MESSAGE_MAX = 240
+
+
+def _one_line(message: str) -> str:
+    text = " ".join(message.split())
+    return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,10 +50,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             json.dump({"objective": objective, "pairs": result.pairs}, sys.stdout)
         sys.stdout.write("\n")
     except InvalidInput as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (RecursionError, OverflowError) as exc:
+        # Input shaped to exhaust the stack or a machine integer: still bad input.
+        print(f"error: input too deep or too large ({type(exc).__name__})", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Infeasible as exc:
-        print(f"infeasible: {exc}", file=sys.stderr)
+        print(f"infeasible: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_INFEASIBLE
     return 0
 
@@ -55,4 +66,5 @@ def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {path}: {exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise InvalidInput(f"cannot read {_one_line(path)}: {reason}") from None

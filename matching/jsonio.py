@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import reprlib
 from collections.abc import Callable, Mapping
 from datetime import date, time
 from typing import Any, TypeVar
@@ -27,6 +28,21 @@ from matching.model import (
 
 T = TypeVar("T")
 
+#: Ids, capacities and counts become numpy int64: anything larger is refused as input.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+_short = reprlib.Repr()
+_short.maxstring = 40
+_short.maxlong = 40
+_short.maxother = 40
+_short.maxlist = _short.maxtuple = _short.maxdict = 3
+_short.maxlevel = 2
+
+
+def shown(value: Any) -> str:
+    """A value as an error message may quote it: never more than a few dozen characters."""
+    return _short.repr(value)
+
 
 def load_json(text: str) -> Any:
     """Parse JSON, refusing NaN and Infinity literals."""
@@ -37,7 +53,13 @@ def load_json(text: str) -> Any:
     try:
         return json.loads(text, parse_constant=refuse)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"malformed JSON: {exc}") from None
+        raise InvalidInput(
+            f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise InvalidInput("JSON is nested too deeply") from None
+    except ValueError as exc:  # e.g. a number with more digits than Python converts
+        raise InvalidInput(f"JSON value cannot be read: {shown(str(exc))}") from None
 
 
 def problem_from_json(document: Any) -> Problem:
@@ -111,11 +133,20 @@ def read_orlib(text: str) -> npt.NDArray[np.float64] | npt.NDArray[np.int64]:
     try:
         n = int(tokens[0])
     except ValueError:
-        raise InvalidInput(f"OR-Library file must start with n, got {tokens[0]!r}") from None
+        raise InvalidInput(f"OR-Library file must start with n, got {shown(tokens[0])}") from None
     if n < 0 or len(tokens) - 1 != n * n:
-        raise InvalidInput(f"OR-Library file with n={n} needs {n * n} costs, got {len(tokens) - 1}")
+        raise InvalidInput(
+            f"OR-Library file with n={shown(n)} needs n*n costs, got {len(tokens) - 1}"
+        )
     if all(t.lstrip("-").isdigit() for t in tokens[1:]):
-        return np.array([int(t) for t in tokens[1:]], dtype=np.int64).reshape(n, n)
+        # Digits only, but perhaps more than 64 bits hold: refuse those by their length
+        # first (int() of thousands of digits is slow, and refused beyond 4,300).
+        if any(len(t.lstrip("-")) > 19 for t in tokens[1:]):
+            raise InvalidInput("OR-Library costs must fit in 64 bits")
+        costs = [int(t) for t in tokens[1:]]
+        if any(not INT64_MIN <= c <= INT64_MAX for c in costs):
+            raise InvalidInput("OR-Library costs must fit in 64 bits")
+        return np.array(costs, dtype=np.int64).reshape(n, n)
     try:
         values = np.array([float(t) for t in tokens[1:]], dtype=np.float64)
     except ValueError as exc:
@@ -218,7 +249,11 @@ def _volunteer(document: Any, where: str) -> Volunteer:
         availability=Availability(weekdays, tuple(periods), blackouts),
         languages=_strings(doc, "languages", where, default=("da",)),
         visited_school_ids=tuple(
-            _checked(s, f"{where}.visited_school_ids", lambda x: type(x) is int)
+            _checked(
+                s,
+                f"{where}.visited_school_ids",
+                lambda x: type(x) is int and INT64_MIN <= x <= INT64_MAX,
+            )
             for s in _list(doc, "visited_school_ids", where, default=[])
         ),
         busy=tuple(
@@ -253,7 +288,11 @@ def _window(document: Any, where: str) -> DateWindow:
 def _pairs(root: Mapping[str, Any], key: str) -> frozenset[tuple[int, int]]:
     result = set()
     for k, item in enumerate(_list(root, key, "problem", default=[])):
-        if not (isinstance(item, list) and len(item) == 2 and all(type(x) is int for x in item)):
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and all(type(x) is int and INT64_MIN <= x <= INT64_MAX for x in item)
+        ):
             raise InvalidInput(f"{key}[{k}] must be [request_id, volunteer_id]")
         result.add((item[0], item[1]))
     return frozenset(result)
@@ -268,7 +307,7 @@ def _object(value: Any, where: str) -> dict[str, Any]:
 def _known(doc: Mapping[str, Any], where: str, allowed: set[str]) -> None:
     unknown = sorted(set(doc) - allowed)
     if unknown:
-        raise InvalidInput(f"{where} has unknown field(s): {', '.join(unknown)}")
+        raise InvalidInput(f"{where} has unknown field(s): {', '.join(shown(u) for u in unknown)}")
 
 
 _MISSING = object()
@@ -290,29 +329,35 @@ def _list(doc: Mapping[str, Any], key: str, where: str, default: Any = _MISSING)
 
 def _number(doc: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) -> float:
     value = _get(doc, key, where, default)
-    if type(value) not in (int, float) or not math.isfinite(value):
-        raise InvalidInput(f"{where}.{key} must be a finite number, got {value!r}")
-    return float(value)
+    try:
+        number = float(value) if type(value) in (int, float) else math.nan
+    except OverflowError:  # an integer beyond any float
+        number = math.nan
+    if not math.isfinite(number):
+        raise InvalidInput(f"{where}.{key} must be a finite number, got {shown(value)}")
+    return number
 
 
 def _int(doc: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) -> int:
     value = _get(doc, key, where, default)
     if type(value) is not int:
-        raise InvalidInput(f"{where}.{key} must be an integer, got {value!r}")
+        raise InvalidInput(f"{where}.{key} must be an integer, got {shown(value)}")
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise InvalidInput(f"{where}.{key} must fit in 64 bits, got {shown(value)}")
     return value
 
 
 def _bool(doc: Mapping[str, Any], key: str, where: str) -> bool:
     value = doc.get(key, False)
     if type(value) is not bool:
-        raise InvalidInput(f"{where}.{key} must be true or false, got {value!r}")
+        raise InvalidInput(f"{where}.{key} must be true or false, got {shown(value)}")
     return value
 
 
 def _string(doc: Mapping[str, Any], key: str, where: str) -> str:
     value = _get(doc, key, where, _MISSING)
     if not isinstance(value, str):
-        raise InvalidInput(f"{where}.{key} must be a string, got {value!r}")
+        raise InvalidInput(f"{where}.{key} must be a string, got {shown(value)}")
     return value
 
 
@@ -332,13 +377,13 @@ def _choice(
 ) -> str:
     value = doc.get(key, default)
     if value not in options:
-        raise InvalidInput(f"{where}.{key} must be one of {', '.join(options)}, got {value!r}")
+        raise InvalidInput(f"{where}.{key} must be one of {', '.join(options)}, got {shown(value)}")
     return str(value)
 
 
 def _checked(value: T, where: str, test: Callable[[T], bool]) -> T:
     if not test(value):
-        raise InvalidInput(f"{where} has an invalid entry {value!r}")
+        raise InvalidInput(f"{where} has an invalid entry {shown(value)}")
     return value
 
 
@@ -346,7 +391,7 @@ def _date(value: Any, where: str) -> date:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{where} must be a date like 2026-03-10, got {value!r}") from None
+        raise InvalidInput(f"{where} must be a date like 2026-03-10, got {shown(value)}") from None
 
 
 def _time(value: Any, where: str) -> time | None:
@@ -355,4 +400,4 @@ def _time(value: Any, where: str) -> time | None:
     try:
         return time.fromisoformat(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{where} must be a time like 09:00, got {value!r}") from None
+        raise InvalidInput(f"{where} must be a time like 09:00, got {shown(value)}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
@@ -71,9 +73,20 @@ def register_extensions(app: Flask) -> None:
     from mentor.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+    def load_user(session_id: str) -> User | None:
+        # "id:stamp" (User.get_id): a cookie made before the stamp changed (logout,
+        # password reset, deactivation, "end my other sessions") no longer signs anyone in.
+        user_id, _sep, stamp = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() and stamp else None
+        if user is None or not user.is_active:
+            return None
+        return user if secrets.compare_digest(stamp, user.session_stamp) else None
+
+
+def register_security(app: Flask) -> None:
+    from mentor.security import register
+
+    register(app)
 
 
 def _login_message(_message: str) -> str:

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 
 class ConfigError(RuntimeError):
     """The configuration cannot be used (e.g. production without SECRET_KEY)."""
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    value = env.get(key)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{key} must be a whole number, got {value!r}.") from None
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -55,6 +66,10 @@ TUNING_KEYS = (
     "REMINDER_LOOKBACK_DAYS",
     "IMPACT_GRADE_GOOD",
     "IMPACT_GRADE_ACCEPTABLE",
+    "MAIL_BODY_RETENTION_DAYS",
+    "SCHEDULER_PURGE_MAIL_BODIES_SECONDS",
+    "RESET_REQUEST_SECONDS",
+    "SIGNUP_SECONDS",
 )
 
 
@@ -76,6 +91,15 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
 
     base_url = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     tuning = {key: env[key] for key in TUNING_KEYS if env.get(key)}
+    # Rate limits only hold if every worker counts in the same place. In production that
+    # is Redis (REDIS_URL), or another storage named on purpose in RATELIMIT_STORAGE_URI
+    # ("memory://" for a single-process deployment, said out loud in the log).
+    limit_storage = env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or None
+    if production and limit_storage is None:
+        raise ConfigError(
+            "REDIS_URL must be set when MENTOR_ENV=production: the login and form limits "
+            "must be shared by all workers (or set RATELIMIT_STORAGE_URI on purpose)."
+        )
     return tuning | {
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": secret_key,
@@ -94,7 +118,13 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS")),
         "MAIL_FROM": env.get("MAIL_FROM", "Rollemodel Match <noreply@rollemodel.local>"),
         "REDIS_URL": env.get("REDIS_URL") or None,
-        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_STORAGE_URI": limit_storage or "memory://",
+        #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust
+        #: (Werkzeug's ProxyFix); 0 means the socket's address is the client's.
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        #: Largest request body accepted (bytes); larger ones get a 413 page.
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -102,7 +132,8 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": base_url.startswith("https"),
-        "WTF_CSRF_TIME_LIMIT": None,
+        #: A form's CSRF token lasts a working day; an older one gets the "form expired" page.
+        "WTF_CSRF_TIME_LIMIT": _int(env, "CSRF_TIME_LIMIT", 12 * 3600),
         "DEMO_SEED": int(env.get("DEMO_SEED", "2026")),
         # The data controller named in the privacy notice (GDPR art. 13-14).
         "CONTROLLER_NAME": env.get("CONTROLLER_NAME", ""),

@@ -26,6 +26,7 @@ from mentor.models.enums import (
     Gender,
     RequestStatus,
     Role,
+    SchoolMembership,
     SchoolType,
     TrainingKind,
     VisitFormat,
@@ -106,9 +107,18 @@ def teacher(
     at: School | None = None,
     name: str = "Tove Lærer",
     verified: bool = True,
+    approved: bool = True,
 ) -> User:
     person = user(session, email, Role.TEACHER, name, verified)
-    session.add(TeacherProfile(user=person, school=at or school(session)))
+    membership = SchoolMembership.APPROVED if approved else SchoolMembership.PENDING
+    session.add(
+        TeacherProfile(
+            user=person,
+            school=at or school(session),
+            membership=membership,
+            approved_at=NOW if approved else None,
+        )
+    )
     session.flush()
     return person
 

@@ -9,7 +9,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from mentor.admin import bp
-from mentor.admin.forms import ConfirmForm, CoordinatorForm, CoordinatorScopeForm, ProgrammeForm
+from mentor.admin.forms import (
+    ConfirmForm,
+    CoordinatorForm,
+    CoordinatorScopeForm,
+    ProgrammeForm,
+)
 from mentor.auth.access import role_required
 from mentor.extensions import db
 from mentor.models import Programme, User
@@ -153,3 +158,12 @@ def delete_user(user_id: int) -> str | Response:
         flash(_("Brugerens personoplysninger er slettet."), "success")
         return redirect(url_for("admin.home"))
     return render_template("admin/delete_user.html", form=form, person=person)
+
+
+def _person(user_id: int) -> User:
+    person = db.session.get(User, user_id)
+    if person is None or person.deleted_at is not None:
+        abort(404)
+    if person.id == current_user.id:
+        abort(403)
+    return person

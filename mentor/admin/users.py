@@ -94,7 +94,7 @@ def user_deactivate(user_id: int) -> WerkzeugResponse:
     if not form.validate_on_submit():
         abort(400)
     try:
-        people.deactivate_user(db.session, current_user, person, form.reason.data or "")
+        accounts.deactivate(db.session, current_user, person, form.reason.data or "")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -111,7 +111,7 @@ def user_reactivate(user_id: int) -> WerkzeugResponse:
     if not DeactivateForm().validate_on_submit():
         abort(400)
     try:
-        people.reactivate_user(db.session, current_user, person)
+        accounts.reactivate(db.session, current_user, person)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, render_template, session, url_for
+from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from mentor.auth import bp
 from mentor.auth.forms import (
@@ -14,6 +14,7 @@ from mentor.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     DeleteAccountForm,
+    EndSessionsForm,
 )
 from mentor.auth.passwords import verify_password
 from mentor.extensions import db
@@ -21,6 +22,7 @@ from mentor.forms.common import attach_error
 from mentor.models.base import utcnow
 from mentor.services import account_changes, accounts, audit
 from mentor.services.errors import DomainError
+from mentor.services.text import clean_name
 
 
 def _account_page(status: int = 200, **forms: object) -> tuple[str, int]:
@@ -30,6 +32,7 @@ def _account_page(status: int = 200, **forms: object) -> tuple[str, int]:
         "password_form": ChangePasswordForm,
         "email_form": ChangeEmailForm,
         "delete_form": DeleteAccountForm,
+        "sessions_form": EndSessionsForm,
     }
     values = {name: forms.get(name) or make() for name, make in defaults.items()}
     return render_template("account/account.html", **values), status
@@ -40,7 +43,12 @@ def _account_page(status: int = 200, **forms: object) -> tuple[str, int]:
 def account() -> Response | tuple[str, int]:
     form = AccountSettingsForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.full_name = " ".join((form.full_name.data or "").split())
+        try:
+            full_name = clean_name(form.full_name.data)
+        except DomainError as error:
+            attach_error(form, error)
+            return _account_page(400, form=form)
+        current_user.full_name = full_name
         current_user.phone = (form.phone.data or "").strip() or None
         current_user.locale = form.locale.data or "da"
         current_user.reminders_opt_out = bool(form.reminders_opt_out.data)
@@ -70,6 +78,7 @@ def change_password() -> Response | tuple[str, int]:
             attach_error(form, error)
         else:
             db.session.commit()
+            login_user(current_user._get_current_object())  # this device carries the new stamp
             flash(_("Din adgangskode er skiftet."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(400, password_form=form)
@@ -109,13 +118,29 @@ def change_email() -> Response | tuple[str, int]:
 def confirm_email_change(token: str) -> Response | tuple[str, int]:
     """The link sent to the new address: it proves the address, so no login is needed."""
     try:
-        account_changes.confirm_email_change(db.session, token, utcnow())
+        user = account_changes.confirm_email_change(db.session, token, utcnow())
     except DomainError as error:
         db.session.rollback()
         return render_template("auth/link_problem.html", message=error.message), 400
     db.session.commit()
+    if current_user.is_authenticated and current_user.id == user.id:
+        login_user(user)  # the other devices are signed out; this one stays
     flash(_("Tak! Din nye e-mailadresse er bekræftet og bruges fra nu af."), "success")
     return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.post("/konto/log-ud-andre")
+@login_required
+def end_other_sessions() -> Response:
+    """Log out every other device (a lost phone, a shared computer); keep this one."""
+    if not EndSessionsForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    accounts.end_sessions(db.session, user, reason="other_sessions")
+    db.session.commit()
+    login_user(user)  # this device carries the new stamp
+    flash(_("Du er logget ud på alle andre enheder."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.get("/konto/mine-data.json")

@@ -89,6 +89,10 @@ class AccountSettingsForm(FlaskForm):
     )
 
 
+class EndSessionsForm(FlaskForm):
+    pass
+
+
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("Din adgangskode"), validators=[DataRequired(REQUIRED)])
     confirm = BooleanField(

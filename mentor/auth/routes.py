@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from mentor.auth import bp
+from mentor.auth import bp, devices
 from mentor.auth.forms import (
     ForgotPasswordForm,
     LoginForm,
@@ -17,6 +17,8 @@ from mentor.auth.forms import (
     SignupForm,
     TeacherSignupForm,
 )
+from mentor.auth.redirects import safe_target
+from mentor.auth.timing import at_least
 from mentor.extensions import db, limiter
 from mentor.models import School
 from mentor.models.enums import Role, SchoolType
@@ -37,6 +39,15 @@ def _account_key() -> str:
     return "account:" + request.form.get("email", "").strip().lower()
 
 
+def _failed(response: Response) -> bool:
+    """Only failed attempts count: a successful login (a redirect) costs nothing."""
+    return response.status_code != 302
+
+
+def _known_device() -> bool:
+    return devices.trusted_for(request.form.get("email", ""))
+
+
 def _attach_error(form, error: DomainError) -> None:  # type: ignore[no-untyped-def]
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
@@ -52,8 +63,17 @@ def home() -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
-@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_account_key)
+# Failed attempts only. Per address: whoever guesses is throttled, on every account.
+@limiter.limit("10 per minute;100 per day", methods=["POST"], deduct_when=_failed)
+# Per account: guessing at one account from many addresses is slowed down, but a browser
+# the owner has logged in from before is exempt, so nobody can lock her out.
+@limiter.limit(
+    "10 per 15 minutes;40 per day",
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_failed,
+    exempt_when=_known_device,
+)
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
@@ -69,16 +89,18 @@ def login() -> str | Response:
         else:
             db.session.commit()
             login_user(user)
-            target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("auth.home")
-            return redirect(target)
+            response = redirect(safe_target(request.args.get("next"), url_for("auth.home")))
+            devices.remember(response, form.email.data or "")
+            return response
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    # A new session stamp: a copy of this session's cookie no longer signs anyone in.
+    accounts.end_sessions(db.session, current_user, reason="logout")
+    db.session.commit()
     logout_user()
     flash(_("Du er logget ud."), "success")
     return redirect(url_for("public.index"))
@@ -88,32 +110,38 @@ def _signup(role: Role, form: SignupForm, template: str) -> str | Response:
     if form.validate_on_submit():
         try:
             school = _chosen_school(form) if isinstance(form, TeacherSignupForm) else None
-            user = accounts.register(
-                db.session,
-                role=role,
-                email=form.email.data or "",
-                full_name=form.full_name.data or "",
-                password=form.password.data or "",
-                consent=bool(form.consent.data),
-                locale=_current_locale(),
-                school=school,
-            )
+            with at_least("SIGNUP_SECONDS", 0.3):
+                _register(role, form, school)
+                db.session.commit()
         except DomainError as error:
             db.session.rollback()
             _attach_error(form, error)
         else:
-            db.session.commit()
-            login_user(user)
+            # The same answer whether the address was new or already had an account (its
+            # owner got a mail instead): nobody learns here who has an account.
             flash(
                 _(
-                    "Velkommen! Vi har sendt en mail til %(email)s. Klik på linket for at "
-                    "bekræfte din adresse.",
-                    email=user.email,
+                    "Tak! Vi har sendt en mail til %(email)s. Klik på linket i mailen for at "
+                    "bekræfte din adresse, og log så ind.",
+                    email=accounts.normalise_email(form.email.data or ""),
                 ),
                 "success",
             )
-            return redirect(url_for("auth.home"))
+            return redirect(url_for("auth.login"))
     return render_template(template, form=form)
+
+
+def _register(role: Role, form: SignupForm, school: School | None) -> None:
+    accounts.register(
+        db.session,
+        role=role,
+        email=form.email.data or "",
+        full_name=form.full_name.data or "",
+        password=form.password.data or "",
+        consent=bool(form.consent.data),
+        locale=_current_locale(),
+        school=school,
+    )
 
 
 def _current_locale() -> str:
@@ -197,8 +225,9 @@ def resend_verification() -> Response:
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(db.session, form.email.data or "")
-        db.session.commit()
+        with at_least("RESET_REQUEST_SECONDS", 0.25):
+            accounts.request_password_reset(db.session, form.email.data or "")
+            db.session.commit()
         flash(
             _(
                 "Hvis adressen har en konto, har vi sendt et link til at vælge en ny adgangskode. "

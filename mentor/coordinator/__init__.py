@@ -8,4 +8,5 @@ from mentor.coordinator import home, lists, volunteer_admin  # noqa: E402,F401,I
 from mentor.coordinator import runs  # noqa: E402,F401
 from mentor.coordinator import impact  # noqa: E402,F401
 from mentor.coordinator import goals, people, schools_admin  # noqa: E402,F401
+from mentor.coordinator import teachers  # noqa: E402,F401
 from mentor.coordinator import school_calendar  # noqa: E402,F401

@@ -9,7 +9,7 @@ from mentor.auth.access import programme_ids_for, role_required
 from mentor.coordinator import bp
 from mentor.extensions import db
 from mentor.models.enums import Role
-from mentor.services import lists
+from mentor.services import lists, membership
 from mentor.services.record import waiting_training_requests
 
 
@@ -22,4 +22,5 @@ def home() -> str:
         attention=lists.attention(db.session, scope),
         programmes=lists.scoped_programmes(db.session, scope),
         training_requests=waiting_training_requests(db.session, scope),
+        pending_teachers=len(membership.pending_for(db.session, current_user)),
     )

@@ -227,16 +227,7 @@ def request_status(request_id: int) -> WerkzeugResponse | tuple[str, int]:
         new_status = RequestStatus(form.status.data)
         reason = form.reason.data or ""
         try:
-            if new_status == RequestStatus.CANCELLED:
-                booking.cancel_request(db.session, current_user, found, reason=reason)
-            else:
-                booking.change_request_status(
-                    db.session,
-                    found,
-                    new_status,
-                    current_user,
-                    reason=" ".join(reason.split())[:300],
-                )
+            booking.set_status(db.session, current_user, found, new_status, reason)
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)

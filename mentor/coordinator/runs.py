@@ -21,7 +21,7 @@ from mentor.coordinator.run_forms import (
     WeightsForm,
 )
 from mentor.extensions import db
-from mentor.models import BookingRequest, MatchingRun, Programme, VolunteerProfile
+from mentor.models import BookingRequest, MatchingRun, Programme, User, VolunteerProfile
 from mentor.models.base import utcnow
 from mentor.models.enums import Role, RunStatus
 from mentor.services import candidates, proposals, runs
@@ -88,9 +88,20 @@ def run(run_id: int) -> str:
         "subject_names": found.result.get("subject_names", {}),
         "level_names": found.result.get("level_names", {}),
     }
+    # Runs store volunteer ids, not names (a deleted account's name must not linger in
+    # them): the names are looked up as they are now.
+    volunteer_ids = {a["volunteer_id"] for a in found.result.get("assignments", [])}
+    volunteer_names = dict(
+        db.session.execute(
+            sa.select(VolunteerProfile.id, User.full_name)
+            .join(User, User.id == VolunteerProfile.user_id)
+            .where(VolunteerProfile.id.in_(volunteer_ids))
+        ).all()
+    )
     return render_template(
         "coordinator/run.html",
         run=found,
+        volunteer_names=volunteer_names,
         weights_form=weights,
         pair_form=PairForm(),
         action_form=EmptyForm(),

@@ -112,6 +112,16 @@ def reject(volunteer_id: int) -> Response | tuple[str, int]:
     else:
         db.session.commit()
         flash(_("%(name)s er ikke længere godkendt.", name=profile.user.full_name), "success")
+        planned = len(volunteers.planned_visits(db.session, profile))
+        if planned:
+            flash(
+                _(
+                    "Rollemodellen har stadig %(count)d planlagte besøg. Aflys dem fra "
+                    "bookingerne, hvis de ikke skal gennemføres.",
+                    count=planned,
+                ),
+                "warn",
+            )
     return redirect(url_for("coordinator.volunteer", volunteer_id=profile.id))
 
 
@@ -222,7 +232,12 @@ def subject_toggle(subject_id: int, state: str) -> Response:
         abort(404)
     if not ConfirmActionForm().validate_on_submit():
         abort(400)
-    volunteers.set_subject_active(db.session, current_user, subject, state == "aktiv")
-    db.session.commit()
-    flash(_("Faget er opdateret."), "success")
+    try:
+        volunteers.set_subject_active(db.session, current_user, subject, state == "aktiv")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Faget er opdateret."), "success")
     return redirect(url_for("coordinator.subjects"))

@@ -95,7 +95,8 @@ class FeedbackForm(FlaskForm):
             party=party,
             pupils=self.pupils.data,
             girls=self.girls.data,
-            rating=int(self.rating.data) if self.rating.data else None,
+            # Blanks are no rating: Optional() lets "  " past the choice check.
+            rating=int(rating) if (rating := (self.rating.data or "").strip()) else None,
             comment=self.comment.data or "",
         )
 

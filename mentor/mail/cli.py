@@ -39,6 +39,9 @@ def parse_now(value: str | None) -> datetime:
 @click.option("--limit", type=click.IntRange(1), default=None, help="Send at most this many.")
 def send_due_command(now_text: str | None, limit: int | None) -> None:
     """Send the mail that is due once, beside or instead of the scheduler."""
+    import os
+    import socket
+
     from mentor.mail.sender import RetryPolicy, SmtpSettings, send_due
 
     report = send_due(
@@ -47,6 +50,7 @@ def send_due_command(now_text: str | None, limit: int | None) -> None:
         parse_now(now_text),
         policy=RetryPolicy.from_config(current_app.config),
         limit=limit,
+        claimant=f"cli:{socket.gethostname()}:{os.getpid()}"[:100],
     )
     click.echo(f"Sent {report.sent}, retry later {report.retried}, failed {report.failed}.")
     if report.last_error:

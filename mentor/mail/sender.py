@@ -270,8 +270,18 @@ def _due_ids(session: Session, now: datetime, batch_size: int) -> sa.ScalarSelec
     return due.scalar_subquery()
 
 
-def claim_due(session: Session, now: datetime, policy: RetryPolicy, batch_size: int) -> list[int]:
-    """Claim up to `batch_size` due rows for this sender and commit the claim."""
+def claim_due(
+    session: Session,
+    now: datetime,
+    policy: RetryPolicy,
+    batch_size: int,
+    claimant: str | None = None,
+) -> list[int]:
+    """Claim up to `batch_size` due rows for this sender and commit the claim.
+
+    `claimant` names the sender (the scheduler's lease holder): if it dies, the scheduler
+    that takes over gives its claims back at once (`release_claims`).
+    """
     claim_until = now + timedelta(seconds=policy.claim_seconds)
     ids = session.scalars(
         sa.update(outbox)
@@ -280,11 +290,27 @@ def claim_due(session: Session, now: datetime, policy: RetryPolicy, batch_size: 
             status=MailStatus.SENDING.value,
             attempts=outbox.c.attempts + 1,
             next_attempt_at=claim_until,
+            claimed_by=claimant,
         )
         .returning(outbox.c.id)
     ).all()
     session.commit()
     return sorted(ids)
+
+
+def release_claims(session: Session, claimant: str, now: datetime) -> int:
+    """Make a dead sender's claimed rows due now, instead of when its claims run out.
+
+    Only for a claimant known to be dead (its lease ran out): a row it had already handed
+    to the SMTP server goes out once more, with the same Message-ID (at-least-once).
+    """
+    released = session.execute(
+        sa.update(outbox)
+        .where(outbox.c.status == MailStatus.SENDING.value, outbox.c.claimed_by == claimant)
+        .values(status=MailStatus.QUEUED.value, next_attempt_at=now, claimed_by=None)
+    ).rowcount
+    session.commit()
+    return int(released or 0)
 
 
 class _Marks:
@@ -349,6 +375,7 @@ def send_due(
     limit: int | None = None,
     should_stop: Callable[[], bool] | None = None,
     workers: int = 1,
+    claimant: str | None = None,
 ) -> SendReport:
     """Send the outbox rows due at `now`; see the module docstring for the guarantees.
 
@@ -358,7 +385,7 @@ def send_due(
     own session and its own claims (ignored with `limit`, which counts for one).
     """
     if workers <= 1 or limit is not None:
-        return _send_rounds(session, smtp, now, policy, batch_size, limit, should_stop)
+        return _send_rounds(session, smtp, now, policy, batch_size, limit, should_stop, claimant)
     session.commit()
     engine = session.get_bind()
     reports: list[SendReport] = []
@@ -367,7 +394,9 @@ def send_due(
     def work() -> None:
         try:
             with Session(engine) as own:
-                reports.append(_send_rounds(own, smtp, now, policy, batch_size, None, should_stop))
+                reports.append(
+                    _send_rounds(own, smtp, now, policy, batch_size, None, should_stop, claimant)
+                )
         except BaseException as exc:  # re-raised in the calling thread below
             errors.append(exc)
 
@@ -396,6 +425,7 @@ def _send_rounds(
     batch_size: int,
     limit: int | None,
     should_stop: Callable[[], bool] | None,
+    claimant: str | None = None,
 ) -> SendReport:
     policy = policy or RetryPolicy()
     report = SendReport()
@@ -409,7 +439,7 @@ def _send_rounds(
         handled = 0
         while limit is None or handled < limit:
             size = batch_size if limit is None else min(batch_size, limit - handled)
-            ids = claim_due(session, now, policy, size)
+            ids = claim_due(session, now, policy, size, claimant)
             if not ids:
                 break
             handled += len(ids)

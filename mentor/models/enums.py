@@ -32,6 +32,14 @@ class VolunteerStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class SchoolMembership(enum.StrEnum):
+    """A teacher's standing at her school: vouched for by a colleague or a coordinator."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class TrainingKind(enum.StrEnum):
     AUDIENCE = "audience"  # målgruppeforståelse
     STORY = "story"  # den gode historie

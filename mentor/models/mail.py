@@ -47,6 +47,9 @@ class OutboxMail(Base):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Which sender holds the claim while `sending`: a scheduler taking over from a dead
+    #: one gives that one's claims back at once instead of waiting for them to run out.
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(100))
     #: Stable Message-ID, so a re-send after a crash can be recognised as the same mail.
     message_id: Mapped[str] = mapped_column(sa.String(200))
     last_error: Mapped[str | None] = mapped_column(sa.String(500))

@@ -64,6 +64,8 @@ class BookingRequest(Base):
     )
     #: Why the last run left it unmatched, as data the UI turns into words.
     unmatched_reason: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: The key of the form it was booked with: a form posted twice is one booking.
+    form_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     #: Set when the request needs a coordinator now (too little time left to ask one more
     #: volunteer); cleared when a volunteer is proposed or the request closes.
     attention_since: Mapped[datetime | None] = mapped_column(index=True)

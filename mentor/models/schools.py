@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentor.models.base import Base, str_enum, utcnow
-from mentor.models.enums import SchoolType
+from mentor.models.enums import SchoolMembership, SchoolType
 
 if TYPE_CHECKING:
     from mentor.models.users import User
@@ -49,12 +49,30 @@ class School(Base):
 
 
 class TeacherProfile(Base):
+    """A teacher at her school. Joining a school that exists needs someone to vouch.
+
+    A pending member sees and changes only her own bookings, and they are not matched;
+    an approved colleague of the school or a coordinator approves (or rejects) her.
+    """
+
     __tablename__ = "teacher_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
     subjects_taught: Mapped[str] = mapped_column(sa.String(200), default="")
+    membership: Mapped[SchoolMembership] = mapped_column(
+        str_enum(SchoolMembership, "school_membership"), default=SchoolMembership.PENDING
+    )
+    #: Who vouched for her, and when (NULL for the teacher who added a new school).
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
-    user: Mapped[User] = relationship(back_populates="teacher_profile")
+    user: Mapped[User] = relationship(back_populates="teacher_profile", foreign_keys=[user_id])
     school: Mapped[School] = relationship(back_populates="teachers")
+
+    @property
+    def is_approved(self) -> bool:
+        return self.membership == SchoolMembership.APPROVED

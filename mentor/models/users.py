@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,10 @@ coordinator_programmes = sa.Table(
     sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("programme_id", sa.ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+def new_session_stamp() -> str:
+    return secrets.token_hex(16)
 
 
 class User(UserMixin, Base):
@@ -54,10 +59,13 @@ class User(UserMixin, Base):
     #: When the retention job warned that the account will be deleted; activity after
     #: this moment cancels the deletion.
     retention_warned_at: Mapped[datetime | None]
+    #: Part of every session cookie; a new value ends every session made with the old one
+    #: (logout, password reset, deactivation, "end my other sessions").
+    session_stamp: Mapped[str] = mapped_column(sa.String(32), default=new_session_stamp)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    deleted_at: Mapped[datetime | None]
-    #: Set by an admin: the account cannot log in until reactivated (data is kept).
+    #: Set by an admin: the person cannot log in and is not matched, until reactivated.
     deactivated_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
 
     coordinated_programmes: Mapped[list[Programme]] = relationship(
         secondary=coordinator_programmes, lazy="selectin"
@@ -65,11 +73,17 @@ class User(UserMixin, Base):
     volunteer_profile: Mapped[VolunteerProfile | None] = relationship(
         back_populates="user", foreign_keys="VolunteerProfile.user_id"
     )
-    teacher_profile: Mapped[TeacherProfile | None] = relationship(back_populates="user")
+    teacher_profile: Mapped[TeacherProfile | None] = relationship(
+        back_populates="user", foreign_keys="TeacherProfile.user_id"
+    )
 
     @property
     def is_active(self) -> bool:  # flask-login: deleted and deactivated accounts cannot log in
         return self.deleted_at is None and self.deactivated_at is None
+
+    def get_id(self) -> str:
+        """The session's user id: the account and its current session stamp."""
+        return f"{self.id}:{self.session_stamp}"
 
     @property
     def is_verified(self) -> bool:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from mentor.auth.redirects import safe_target
 from mentor.extensions import csrf, db
 
 bp = Blueprint("public", __name__)
@@ -53,11 +54,8 @@ def set_language() -> Response:
     lang = request.form.get("lang", "")
     if lang in ("da", "en"):
         session["lang"] = lang
-    target = request.form.get("next", "")
     # Only same-site paths: an open redirect would let links to us bounce elsewhere.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.index")
-    return redirect(target)
+    return redirect(safe_target(request.form.get("next"), url_for("public.index")))
 
 
 @bp.get("/healthz")

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from mentor import geo
 from mentor.reports import labels
+from mentor.reports.cells import neutralise
 from mentor.services.impact import DEFAULT_TIMEZONE, Dashboard, VisitRow
 
 Cell = str | int | float | bool | date | datetime | None
@@ -233,7 +234,10 @@ def _heading(d: Dashboard) -> list[list[Cell]]:
 
 def _csv_cell(value: Any) -> Cell:
     """Danish spreadsheet conventions: decimal comma, shares in whole percent."""
-    if value.__class__ in _PLAIN:  # the common case first: exports run to 100,000 rows
+    kind = value.__class__
+    if kind is str:  # the common cases first: exports run to 100,000 rows
+        return neutralise(value)
+    if kind is int:
         return value
     if isinstance(value, Percent):
         return "" if value.value is None else f"{round(value.value * 100)} %"
@@ -241,10 +245,7 @@ def _csv_cell(value: Any) -> Cell:
         return f"{value:.1f}".replace(".", ",")
     if value is None:
         return ""
-    return value if isinstance(value, int | str) else str(value)
-
-
-_PLAIN = frozenset({str, int})
+    return value if isinstance(value, int) else neutralise(str(value))
 
 
 def _csv_text(rows: Iterable[Sequence[Any]]) -> str:
@@ -274,7 +275,7 @@ def figures_xlsx(d: Dashboard, locale: str = "da") -> bytes:
     report.title = _("Statusrapport")
     bold = Font(bold=True)
     for row in _heading(d):
-        report.append(row)
+        report.append([_xlsx_value(v) for v in row])
     report["A1"].font = Font(bold=True, size=14)
     report.append([])
     first, rest = tables[:3], tables[3:]
@@ -293,9 +294,9 @@ def figures_xlsx(d: Dashboard, locale: str = "da") -> bytes:
 
 def _append_table(sheet: Any, table: Table, bold: Font, *, with_title: bool) -> None:
     if with_title:
-        sheet.append([table.title])
+        sheet.append([_xlsx_value(table.title)])
         sheet.cell(row=sheet.max_row, column=1).font = bold
-    sheet.append(table.headers)
+    sheet.append([_xlsx_value(h) for h in table.headers])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for row in table.rows:
@@ -308,7 +309,10 @@ def _append_table(sheet: Any, table: Table, bold: Font, *, with_title: bool) -> 
 def _xlsx_value(value: Any) -> Cell:
     if isinstance(value, Percent):
         return value.value
-    return value if value is None or isinstance(value, int | float | str | date) else str(value)
+    if value is None or isinstance(value, int | float | date):
+        return value
+    # A text cell starting with "=" would be stored as a formula by openpyxl.
+    return neutralise(str(value))
 
 
 def _sheet_title(title: str) -> str:
@@ -412,10 +416,10 @@ def visits_xlsx(
     """One line per visit; write-only mode keeps memory flat for large years."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Besøg"))
-    sheet.append(visit_headers())
+    sheet.append([_xlsx_value(h) for h in visit_headers()])
     words = _VisitWords(locale, tz)
     for row in rows:
-        sheet.append(words.cells(row))
+        sheet.append([_xlsx_value(v) for v in words.cells(row)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -26,7 +26,8 @@ class Job:
     #: Default interval; SCHEDULER_<NAME>_SECONDS in the config overrides it.
     seconds: float
     run: JobFunction
-    #: Long-running jobs get a `should_stop` keyword: shutting down, or lease lost.
+    #: Long-running jobs get a `should_stop` keyword (shutting down, or lease lost) and a
+    #: `claimant` (the lease holder, whose claims a successor frees if it dies).
     stoppable: bool = False
 
     def interval(self, config: Mapping[str, Any]) -> float:
@@ -39,6 +40,7 @@ def deliver_outbox(
     now: datetime,
     *,
     should_stop: Callable[[], bool] | None = None,
+    claimant: str | None = None,
 ) -> str:
     """Send the mail that is due."""
     from mentor.mail.sender import RetryPolicy, SmtpSettings, send_due
@@ -53,6 +55,7 @@ def deliver_outbox(
         # Sending is bound by round trips to the SMTP server, not by CPU: a few
         # connections at once multiply the rate.
         workers=int(config.get("MAIL_WORKERS", 4)),
+        claimant=claimant,
     )
     if not (report.sent or report.retried or report.failed):
         return ""
@@ -86,10 +89,20 @@ def apply_retention(session: Session, config: Mapping[str, Any], now: datetime) 
     return report.summary() if (report.warned or report.deleted) else ""
 
 
+def purge_mail_bodies(session: Session, config: Mapping[str, Any], now: datetime) -> str:
+    """Empty the bodies of mail sent more than MAIL_BODY_RETENTION_DAYS ago."""
+    from mentor.services.erasure import MAIL_BODY_RETENTION_DAYS, purge_old_mail
+
+    days = int(config.get("MAIL_BODY_RETENTION_DAYS", MAIL_BODY_RETENTION_DAYS))
+    purged = purge_old_mail(session, now, days)
+    return f"emptied {purged} old mail bodies" if purged else ""
+
+
 JOBS: list[Job] = [
     Job("deliver_outbox", 5, deliver_outbox, stoppable=True),
     Job("queue_reminders", 60, queue_reminders),
     Job("expire_proposals", 60, expire_proposals),
     # Hourly is plenty: warnings and deletions are counted in days, and idempotent.
     Job("retention", 3600, apply_retention),
+    Job("purge_mail_bodies", 3600, purge_mail_bodies),
 ]

@@ -76,6 +76,7 @@ class SchedulerProcess:
         now = utcnow()
         with self.app.app_context():
             try:
+                before = None if self._held_until else lease.current(db.session, LEASE_NAME)
                 held = lease.acquire(db.session, LEASE_NAME, self.holder, now, self.ttl)
             except SQLAlchemyError as exc:
                 db.session.rollback()
@@ -83,10 +84,24 @@ class SchedulerProcess:
                 return self.holds_lease()
             if held:
                 self._held_until = now + self.ttl
+                if before is not None and before[0] != self.holder:
+                    self._take_over_from(before[0], now)
                 return True
             self._held_until = None
             self._waiting_for = lease.current(db.session, LEASE_NAME)
             return False
+
+    def _take_over_from(self, previous: str, now: datetime) -> None:
+        """The previous holder's lease ran out: it is dead, so its mail claims are too."""
+        from mentor.mail.sender import release_claims
+
+        try:
+            released = release_claims(db.session, previous, now)
+        except SQLAlchemyError:
+            db.session.rollback()  # its claims run out by themselves
+            return
+        if released:
+            log.info("took over from %s: %d claimed mails are due again", previous, released)
 
     def _release(self) -> None:
         if self._held_until is None:
@@ -110,7 +125,11 @@ class SchedulerProcess:
         with self.app.app_context():
             session = db.session
             try:
-                kwargs = {"should_stop": self.should_stop} if job.stoppable else {}
+                kwargs: dict[str, object] = (
+                    {"should_stop": self.should_stop, "claimant": self.holder}
+                    if job.stoppable
+                    else {}
+                )
                 summary = job.run(session, self.app.config, utcnow(), **kwargs)
                 session.commit()
             except Exception:

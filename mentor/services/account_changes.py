@@ -34,6 +34,8 @@ def change_password(session: Session, user: User, current: str, new: str, now: d
     user.password_hash = hash_password(new)
     # Also spends any password-reset link sent before (it carries the old stamp).
     user.password_changed_at = now
+    # Other devices signed in with the old password are signed out (the caller keeps this one).
+    accounts.end_sessions(session, user, reason="password_changed", now=now)
     audit.record(session, user, "password_changed", "user", user.id, now=now)
     queue_templated(
         session,
@@ -94,6 +96,7 @@ def confirm_email_change(session: Session, token: str, now: datetime) -> User:
     user.email = new
     user.email_verified_at = now
     user.last_active_at = now
+    accounts.end_sessions(session, user, reason="email_changed", now=now)
     audit.record(session, user, "email_changed", "user", user.id, now=now)
     subject, text, html = render_mail(
         "account_changed",

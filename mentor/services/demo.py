@@ -38,6 +38,7 @@ from mentor.models.enums import (
     RequestStatus,
     Role,
     RoleModelKind,
+    SchoolMembership,
     SchoolType,
     TrainingKind,
     VisitFormat,
@@ -376,7 +377,9 @@ def seed_demo(
             f"{first} {rng.choice(SURNAMES)}",
             school.created_at,
         )
-        teacher.teacher_profile = TeacherProfile(school=school)
+        teacher.teacher_profile = TeacherProfile(
+            school=school, membership=SchoolMembership.APPROVED
+        )
         teacher_rows.append(teacher)
 
     term_end = today + timedelta(days=180)

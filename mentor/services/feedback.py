@@ -7,6 +7,10 @@ The rules, in one place:
   (`no_show`), or it was cancelled — and, for a visit that took place, the pupils
   reached (girls optional), a 1–5 rating and a comment.
 - Reports open when the visit has started; before that there is nothing to confirm.
+- The pupils a teacher reports are bounded by the class size given at booking; only a
+  coordinator's correction may count more (a parallel class joined in).
+- The teacher who reports is one who may act for the booking: its teacher or an approved
+  colleague at the school (see `mentor.services.membership`).
 - The teacher's report decides: it sets the visit's status (completed / no_show /
   cancelled), its pupil figures and `confirmed_at`. Only a completed visit counts in
   the impact figures.
@@ -36,8 +40,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from mentor.models import BookingRequest, Feedback, User, Visit
 from mentor.models.enums import FeedbackAuthor, RequestStatus, Role, VisitStatus
-from mentor.services import audit
+from mentor.services import audit, membership
 from mentor.services.errors import DomainError, NotAllowed, NotFound
+from mentor.services.requests import lock_request
 
 MAX_PUPILS = 500
 MAX_COMMENT = 2000
@@ -129,8 +134,8 @@ def author_role(visit: Visit, user: User) -> FeedbackAuthor:
 
     NotFound rather than NotAllowed: a stranger should not learn the visit exists.
     """
-    if user.role == Role.TEACHER and user.teacher_profile is not None:
-        if user.teacher_profile.school_id == visit.request.school_id:
+    if user.role == Role.TEACHER:
+        if membership.may_act_for(user, visit.request):
             return FeedbackAuthor.TEACHER
     elif (
         user.role == Role.VOLUNTEER
@@ -175,6 +180,20 @@ def submit_feedback(
     visit = _load(session, visit_id)
     role = author_role(visit, user)
     report = report.validated()
+    lock_request(session, visit.request_id)
+    session.refresh(visit)
+    class_size = visit.request.pupils
+    # The teacher's figure is the one that counts; only a coordinator's correction may
+    # count more pupils than the class that was booked.
+    if role == FeedbackAuthor.TEACHER and report.pupils is not None and report.pupils > class_size:
+        raise DomainError(
+            _(
+                "Bookingen var til %(pupils)d elever. Var der flere med, så skriv til "
+                "koordinatoren, som kan godkende det højere tal.",
+                pupils=class_size,
+            ),
+            field="pupils",
+        )
     if visit.starts_at > now:
         raise DomainError(_("Du kan først give feedback, når besøget er begyndt."))
     if role == FeedbackAuthor.TEACHER and corrected(visit):
@@ -214,6 +233,8 @@ def correct_visit(
     ):
         raise NotAllowed(_("Du kan kun rette besøg i dine egne programmer."))
     report = report.validated()
+    lock_request(session, visit.request_id)
+    session.refresh(visit)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Skriv hvorfor besøget rettes."), field="reason")
@@ -258,7 +279,7 @@ def visits_awaiting_feedback(session: Session, user: User, now: datetime) -> lis
     if user.role == Role.TEACHER and user.teacher_profile is not None:
         role = FeedbackAuthor.TEACHER
         query = query.join(BookingRequest, BookingRequest.id == Visit.request_id).where(
-            BookingRequest.school_id == user.teacher_profile.school_id,
+            membership.visible_to(user),
             Visit.status == VisitStatus.PLANNED,
         )
     elif user.role == Role.VOLUNTEER and user.volunteer_profile is not None:

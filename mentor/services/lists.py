@@ -38,6 +38,7 @@ from mentor.models.enums import (
 )
 from mentor.models.requests import request_subjects
 from mentor.models.volunteers import volunteer_levels, volunteer_programmes, volunteer_subjects
+from mentor.reports.cells import neutralise
 
 T = TypeVar("T")
 PER_PAGE = 50
@@ -483,8 +484,7 @@ def visit_page(
 
 def _safe(value: Any) -> str:
     """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return neutralise("" if value is None else str(value))
 
 
 def _names(items: Any, locale: str) -> str:

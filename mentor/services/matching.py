@@ -45,6 +45,7 @@ from mentor.models.enums import (
 from mentor.models.requests import request_subjects
 from mentor.models.volunteers import volunteer_levels, volunteer_programmes, volunteer_subjects
 from mentor.schoolyear import calendars_for
+from mentor.services import membership
 from mentor.services.commitments import commitments
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -92,13 +93,30 @@ def used_capacity(
     volunteer_ids: Iterable[int] | sa.Select[Any] | None,
     term: tuple[date, date],
 ) -> dict[int, int]:
-    """Visits a volunteer already has in the term: pending proposals plus planned/done visits."""
+    """Visits a volunteer already has in the term: pending proposals and planned or held
+    visits, each counted in the term of its own visit day."""
     start, end = (
         local_to_utc(term[0], datetime.min.time()),
         local_to_utc(term[1] + timedelta(days=1), datetime.min.time()),
     )
-    pending = sa.select(Proposal.volunteer_id.label("vid")).where(
-        Proposal.status == ProposalStatus.PENDING
+    # A pending proposal's visit day is its window's; one without a window (an override
+    # on a request with no usable date) counts on the request's first date.
+    first_window = sa.orm.aliased(DateWindow)
+    first_day = (
+        sa.select(sa.func.min(first_window.day))
+        .where(first_window.request_id == Proposal.request_id)
+        .scalar_subquery()
+    )
+    visit_day = sa.func.coalesce(DateWindow.day, first_day)
+    pending = (
+        sa.select(Proposal.volunteer_id.label("vid"))
+        .select_from(Proposal)
+        .outerjoin(DateWindow, DateWindow.id == Proposal.window_id)
+        .where(
+            Proposal.status == ProposalStatus.PENDING,
+            visit_day >= term[0],
+            visit_day <= term[1],
+        )
     )
     visits = sa.select(Visit.volunteer_id.label("vid")).where(
         Visit.status.in_((VisitStatus.PLANNED, VisitStatus.COMPLETED)),
@@ -114,6 +132,11 @@ def used_capacity(
         sa.select(both.c.vid, sa.func.count()).where(both.c.vid.is_not(None)).group_by(both.c.vid)
     )
     return {int(vid): int(n) for vid, n in rows}
+
+
+def terms_of(days: Iterable[date]) -> list[tuple[date, date]]:
+    """The terms these days fall in, in order."""
+    return sorted({term_bounds(day) for day in days})
 
 
 def _grouped(session: Session, stmt: sa.Select[Any]) -> dict[int, list[Any]]:
@@ -167,6 +190,8 @@ def load_problem(
             BookingRequest.programme_id == programme.id,
             BookingRequest.status.in_(OPEN_STATUSES),
             sa.exists().where(DateWindow.request_id == BookingRequest.id, *window_filter),
+            # A pending member's bookings wait until the school vouches for her.
+            membership.matchable(),
         )
         .order_by(BookingRequest.id)
     )
@@ -236,16 +261,18 @@ def load_problem(
         loaded.request_focus[request.id] = request.gender_focus.value
         loaded.request_labels[request.id] = f"{school.name} {request.class_name}".strip()
 
+    terms = terms_of(w.day for ws in windows.values() for w in ws) or [term_bounds(today)]
     volunteers = (
-        _load_volunteers(session, programme, scope, today, loaded, tuple(volunteer_where))
+        _load_volunteers(session, programme, terms, today, loaded, tuple(volunteer_where))
         if requests
         else []
     )
+    # An exclusion of someone no longer matchable (full, paused, no longer approved) has
+    # nothing left to exclude; the engine refuses unknown ids, so it is dropped here.
+    loaded_ids = {v.id for v in volunteers}
     locks = frozenset(locks)
-    # An exclusion of someone not read (full, paused, no longer approved) rules out
-    # nothing; the engine would refuse it as an unknown id.
-    present = {v.id for v in volunteers}
-    exclusions = frozenset((r, v) for r, v in exclusions if v in present)
+    known_requests = set(req_ids)
+    exclusions = frozenset((r, v) for r, v in exclusions if r in known_requests and v in loaded_ids)
     loaded.problem = matching.Problem(
         requests=tuple(requests),
         volunteers=tuple(volunteers),
@@ -283,13 +310,18 @@ def priority_parts(request: BookingRequest, school: School, today: date) -> dict
 def _load_volunteers(
     session: Session,
     programme: Programme,
-    scope: Scope,
+    terms: list[tuple[date, date]],
     today: date,
     loaded: LoadedProblem,
     where: tuple[sa.ColumnElement[bool], ...] = (),
 ) -> list[matching.Volunteer]:
-    """Approved, verified, enrolled volunteers with capacity left in the term."""
-    term = term_bounds(scope.period_from or today)
+    """Approved, verified, enrolled volunteers with capacity left in the terms.
+
+    Capacity is per term and the engine knows one number per volunteer: when the
+    requests' dates span two terms, she gets the smaller of her free visits in them, so
+    no plan can give her more than a term allows (the commit counts each term again,
+    under her lock). A run of one term uses her capacity in full.
+    """
     stmt = (
         sa.select(VolunteerProfile, User.full_name)
         .join(User, User.id == VolunteerProfile.user_id)
@@ -312,7 +344,7 @@ def _load_volunteers(
     # The same filter as a subquery: the related rows are fetched with a join rather
     # than an IN list of thousands of bound ids, which PostgreSQL parses slowly.
     ids = stmt.with_only_columns(VolunteerProfile.id).order_by(None)
-    used = used_capacity(session, ids, term)
+    used_by_term = [used_capacity(session, ids, term) for term in terms]
 
     def codes(table: sa.Table, column: str, model: type) -> dict[int, list[str]]:
         return _grouped(
@@ -357,7 +389,7 @@ def _load_volunteers(
 
     volunteers = []
     for profile, name in rows:
-        free = profile.visits_per_term - used.get(profile.id, 0)
+        free = profile.visits_per_term - max(used.get(profile.id, 0) for used in used_by_term)
         if free <= 0:
             continue
         volunteers.append(
@@ -418,7 +450,6 @@ def solution_data(loaded: LoadedProblem, solution: matching.Solution) -> dict[st
             {
                 "request_id": m.request_id,
                 "volunteer_id": m.volunteer_id,
-                "volunteer_name": loaded.volunteer_names.get(m.volunteer_id, ""),
                 "label": loaded.request_labels.get(m.request_id, ""),
                 "window_id": window.id if window else None,
                 "day": m.window.day.isoformat(),

@@ -26,7 +26,7 @@ from mentor.mail.outbox import queue_templated
 from mentor.models import BookingRequest, OutboxMail, User, Visit
 from mentor.models.base import utcnow
 from mentor.models.enums import RequestStatus, Role
-from mentor.services import audit
+from mentor.services import audit, membership
 from mentor.services.action_links import reply_link
 from mentor.services.errors import DomainError, NotAllowed
 
@@ -76,11 +76,7 @@ def relay_message(
         and (sender.id == talk.volunteer.id)
     ):
         recipient = talk.teacher
-    elif (
-        sender.role == Role.TEACHER
-        and sender.teacher_profile is not None
-        and sender.teacher_profile.school_id == request.school_id
-    ):
+    elif sender.role == Role.TEACHER and membership.may_act_for(sender, request):
         recipient = talk.volunteer
     else:
         raise NotAllowed(_("Du er ikke en del af dette besøg."))

@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from mentor.models import BookingRequest, Proposal, School, TeacherProfile, User
+from mentor.models import BookingRequest, School, TeacherProfile, User
 from mentor.models.base import utcnow
-from mentor.models.enums import ProposalStatus, RequestStatus, Role
+from mentor.models.enums import RequestStatus, Role
 from mentor.services import audit
 from mentor.services.errors import DomainError, NotAllowed
 from mentor.services.lists import ListQuery, Page, _paginate, _search, _sort
@@ -199,64 +199,4 @@ def change_role(
         now=now,
         changes={"role": [before, role.value]},
     )
-    return target
-
-
-def deactivate_user(
-    session: Session, actor: User, target: User, reason: str = "", now: datetime | None = None
-) -> User:
-    """Stop an account from logging in; its data and history stay (reversible)."""
-    now = now or utcnow()
-    _require_admin(actor, target)
-    if target.id == actor.id:
-        raise DomainError(_("Du kan ikke deaktivere din egen konto."))
-    if target.deactivated_at is not None:
-        raise DomainError(_("Kontoen er allerede deaktiveret."))
-    target.deactivated_at = now
-    withdrawn = _withdraw_pending_proposals(session, target, now)
-    audit.record(
-        session,
-        actor,
-        "user_deactivated",
-        "user",
-        target.id,
-        now=now,
-        reason=" ".join(reason.split())[:300],
-        proposals_withdrawn=withdrawn,
-    )
-    return target
-
-
-def _withdraw_pending_proposals(session: Session, target: User, now: datetime) -> int:
-    """A deactivated volunteer's unanswered proposals go to the next volunteer at once."""
-    from mentor.services.proposals import return_to_pool
-
-    profile = target.volunteer_profile
-    if profile is None:
-        return 0
-    pending = list(
-        session.scalars(
-            sa.select(Proposal)
-            .where(Proposal.volunteer_id == profile.id, Proposal.status == ProposalStatus.PENDING)
-            .order_by(Proposal.id)
-            .with_for_update()
-        )
-    )
-    session.flush()  # the cascade must not see this volunteer as matchable
-    for proposal in pending:
-        proposal.status = ProposalStatus.WITHDRAWN
-        proposal.responded_at = now
-        return_to_pool(session, proposal, now)
-    return len(pending)
-
-
-def reactivate_user(
-    session: Session, actor: User, target: User, now: datetime | None = None
-) -> User:
-    now = now or utcnow()
-    _require_admin(actor, target)
-    if target.deactivated_at is None:
-        raise DomainError(_("Kontoen er ikke deaktiveret."))
-    target.deactivated_at = None
-    audit.record(session, actor, "user_reactivated", "user", target.id, now=now)
     return target

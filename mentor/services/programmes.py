@@ -15,6 +15,7 @@ from mentor.models.base import utcnow
 from mentor.models.enums import Role
 from mentor.services import accounts, audit
 from mentor.services.errors import DomainError
+from mentor.services.text import clean_name
 
 
 def programmes_by_id(session: Session, ids: Iterable[int]) -> list[Programme]:
@@ -37,7 +38,7 @@ def create_coordinator(
     """Create a coordinator for some programmes and mail them a link to set a password."""
     now = now or utcnow()
     user = accounts.create_user(
-        session, email=email, role=Role.COORDINATOR, full_name=full_name, now=now
+        session, email=email, role=Role.COORDINATOR, full_name=clean_name(full_name), now=now
     )
     user.coordinated_programmes = programmes_by_id(session, programme_ids)
     user.email_verified_at = None

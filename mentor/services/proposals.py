@@ -1,13 +1,29 @@
 """Proposals: offer a request to a volunteer, and what happens when they answer (or don't).
 
-Capacity is guarded by row locks: every path that adds to a volunteer's load (a run's
-commit, a cascade, a manual assignment) locks the volunteer's row and counts again inside
-the transaction, so racing paths cannot together exceed it. The partial unique index
-`uq_proposals_live_request` guarantees one live proposal per request whatever happens.
+Row locks keep the state whole when people act at once. The order is the same on every
+path (no deadlocks): a run's programme, then the requests by id, then the proposals,
+then the volunteers by id.
+
+- Every status change of a request happens with its row locked, decided from the locked
+  state (see `mentor.services.requests`): an answer racing an edit or a cancel is refused,
+  or wins and the edit is refused; never half of each.
+- Every path that adds to a volunteer's load (a run's commit, a cascade, a manual
+  assignment) goes through `create_proposals`, which locks the volunteers' rows and then
+  runs `check_volunteers` — the one place for per-volunteer checks under her lock: she is
+  approved and active, and her visits per term, counted in the term of each visit, are
+  not exceeded. One place at a time (`commitments.first_clash`) is checked under the
+  same lock by the cascade and the manual assignment; a run's engine plans with it.
+- Accepting checks, under the locks, that the proposal is still pending, the request
+  still waiting for it and the volunteer still approved.
+
+The partial unique index `uq_proposals_live_request` guarantees one live proposal per
+request whatever happens.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +35,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 import matching
 from mentor.auth import tokens
-from mentor.formatting import long_date
+from mentor.formatting import long_date, short_date
 from mentor.links import external_url, internal_path
 from mentor.mail.ics import visit_attachment
 from mentor.mail.outbox import outbox_values, queue_templated, render_mail
@@ -37,8 +53,10 @@ from mentor.models.base import utcnow
 from mentor.models.enums import (
     ProposalStatus,
     RequestStatus,
+    SchoolMembership,
     VisitFormat,
     VisitStatus,
+    VolunteerStatus,
 )
 from mentor.schoolyear import SchoolCalendar, calendars_for
 from mentor.services import audit
@@ -53,9 +71,19 @@ from mentor.services.matching import (
     used_capacity,
 )
 from mentor.services.notices import proposal_topic
-from mentor.services.requests import change_request_status
+from mentor.services.requests import change_request_status, lock_request, lock_requests
 
 ANSWER_PURPOSE = "proposal-answer"
+#: How many volunteers a cascade tries when the engine's first choice turns out taken.
+CASCADE_TRIES = 5
+
+
+class VolunteerUnavailable(DomainError):
+    """The volunteer cannot take this proposal now (status, or no visits left in the term)."""
+
+    def __init__(self, message: str, volunteer_id: int) -> None:
+        super().__init__(message)
+        self.volunteer_id = volunteer_id
 
 
 @dataclass(frozen=True)
@@ -72,19 +100,74 @@ class Offer:
 
 
 def lock_volunteers(session: Session, volunteer_ids: list[int]) -> None:
-    """Lock volunteer rows in id order (no deadlocks between racing paths)."""
+    """Lock volunteer rows in id order (no deadlocks between racing paths).
+
+    The rows are read again as they are now, so the caller decides from the locked state.
+    """
     if volunteer_ids:
-        session.execute(
-            sa.select(VolunteerProfile.id)
+        session.scalars(
+            sa.select(VolunteerProfile)
             .where(VolunteerProfile.id.in_(sorted(set(volunteer_ids))))
             .order_by(VolunteerProfile.id)
             .with_for_update()
+            .execution_options(populate_existing=True)
         ).all()
 
 
 def remaining_capacity(session: Session, volunteer: VolunteerProfile, on: date) -> int:
+    """Visits she can still take in the term `on` falls in."""
     used = used_capacity(session, [volunteer.id], term_bounds(on)).get(volunteer.id, 0)
     return volunteer.visits_per_term - used
+
+
+def unavailable_reason(volunteer: VolunteerProfile) -> str | None:
+    """Why she may not be proposed at all now, or None."""
+    if volunteer.status != VolunteerStatus.APPROVED or not volunteer.user.is_active:
+        return _("Rollemodellen er ikke godkendt lige nu.")
+    return None
+
+
+def check_volunteers(
+    session: Session,
+    offers: list[Offer],
+    volunteers: dict[int, VolunteerProfile],
+    days: dict[int, date],
+    *,
+    over_capacity: bool = False,
+) -> None:
+    """The checks a volunteer's new proposals pass under her row lock (`lock_volunteers`).
+
+    `days` gives each offer's visit day by request id. Capacity is counted per term, in the
+    term of each visit: her pending proposals and planned or held visits of that term plus
+    the new offers in it. A coordinator's written reason (`over_capacity`) may exceed it;
+    nothing lets an unapproved or closed account be proposed.
+    """
+    wanted: dict[tuple[int, tuple[date, date]], int] = defaultdict(int)
+    for offer in offers:
+        volunteer = volunteers[offer.volunteer_id]
+        reason = unavailable_reason(volunteer)
+        if reason:
+            raise VolunteerUnavailable(reason, volunteer.id)
+        wanted[(volunteer.id, term_bounds(days[offer.request_id]))] += 1
+    if over_capacity:
+        return
+    by_term: dict[tuple[date, date], list[int]] = defaultdict(list)
+    for volunteer_id, term in wanted:
+        by_term[term].append(volunteer_id)
+    for term, ids in by_term.items():
+        used = used_capacity(session, ids, term)
+        for volunteer_id in ids:
+            volunteer = volunteers[volunteer_id]
+            if used.get(volunteer_id, 0) + wanted[(volunteer_id, term)] > volunteer.visits_per_term:
+                raise VolunteerUnavailable(
+                    _(
+                        "%(name)s har ikke flere ledige besøg i halvåret %(first)s–%(last)s.",
+                        name=volunteer.user.full_name,
+                        first=short_date(term[0]),
+                        last=short_date(term[1]),
+                    ),
+                    volunteer_id,
+                )
 
 
 def answer_token(proposal: Proposal) -> str:
@@ -135,6 +218,8 @@ def create_proposals(
 ) -> list[Proposal]:
     """Add pending proposals, move their requests to 'proposed' and tell the volunteers.
 
+    Locks the requests, then the volunteers, and checks each volunteer under her lock
+    (`check_volunteers`); an override reason lets a coordinator exceed her capacity.
     Each answer deadline falls before the visit (`deadlines.answer_deadline`). An offer
     with too little time left to answer is refused, or, when the caller passes a
     `too_late` list, left out and its request added to that list.
@@ -145,7 +230,7 @@ def create_proposals(
         r.id: r
         for r in session.scalars(
             sa.select(BookingRequest)
-            .where(BookingRequest.id.in_({o.request_id for o in offers}))
+            .where(BookingRequest.id.in_(sorted({o.request_id for o in offers})))
             .options(
                 selectinload(BookingRequest.windows),
                 joinedload(BookingRequest.school),
@@ -153,8 +238,12 @@ def create_proposals(
                 joinedload(BookingRequest.primary_subject),
                 joinedload(BookingRequest.programme),
             )
+            .order_by(BookingRequest.id)
+            .with_for_update(of=BookingRequest)
+            .execution_options(populate_existing=True)
         )
     }
+    lock_volunteers(session, [o.volunteer_id for o in offers])
     volunteers = {
         v.id: v
         for v in session.scalars(
@@ -164,11 +253,11 @@ def create_proposals(
         )
     }
     calendars = calendars_for(session, {r.school_id: r.school for r in requests.values()}.values())
-    created = []
+    going: list[tuple[Offer, DateWindow | None, datetime]] = []
+    days: dict[int, date] = {}
     for offer in offers:
         request = requests.get(offer.request_id)
-        volunteer = volunteers.get(offer.volunteer_id)
-        if request is None or volunteer is None:
+        if request is None or offer.volunteer_id not in volunteers:
             raise NotFound(_("Bookingen eller rollemodellen findes ikke længere."))
         window = next((w for w in request.windows if w.id == offer.window_id), None)
         deadline = expires_at or offer_deadline(request, window, calendars[request.school_id], now)
@@ -177,6 +266,15 @@ def create_proposals(
                 raise DomainError(_("Der er for kort tid til besøget til at spørge en rollemodel."))
             too_late.append(request)
             continue
+        going.append((offer, window, deadline))
+        days[request.id] = (window or _first_window(request)).day
+    check_volunteers(
+        session, [o for o, _w, _d in going], volunteers, days, over_capacity=bool(override_reason)
+    )
+    created = []
+    for offer, window, deadline in going:
+        request = requests[offer.request_id]
+        volunteer = volunteers[offer.volunteer_id]
         proposal = Proposal(
             run_id=run_id,
             request=request,
@@ -269,12 +367,23 @@ def _volunteer_messages(
 
 
 def _locked_pending(session: Session, proposal_id: int) -> Proposal:
+    """The proposal and its request, both locked (request first), still pending."""
+    request_id = session.scalar(sa.select(Proposal.request_id).where(Proposal.id == proposal_id))
+    if request_id is None:
+        raise NotFound(_("Forslaget findes ikke."))
+    lock_request(session, request_id)
     proposal = session.scalar(
-        sa.select(Proposal).where(Proposal.id == proposal_id).with_for_update()
+        sa.select(Proposal)
+        .where(Proposal.id == proposal_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if proposal is None:
         raise NotFound(_("Forslaget findes ikke."))
-    session.refresh(proposal)
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        raise DomainError(
+            _("Forslaget er trukket tilbage, fordi bookingen er ændret eller aflyst.")
+        )
     if proposal.status != ProposalStatus.PENDING:
         raise DomainError(_("Forslaget er allerede besvaret eller udløbet."))
     return proposal
@@ -289,12 +398,22 @@ def accept(session: Session, proposal_id: int, now: datetime | None = None) -> V
     if proposal.volunteer_id is None:
         raise DomainError(_("Forslaget er trukket tilbage."))
     lock_volunteers(session, [proposal.volunteer_id])
-    window = proposal.window or _first_window(proposal.request)
-    request = proposal.request
-    proposal.status = ProposalStatus.ACCEPTED
-    proposal.responded_at = now
     volunteer = proposal.volunteer
     assert volunteer is not None
+    reason = unavailable_reason(volunteer)
+    if reason:
+        raise DomainError(
+            _(
+                "Du er ikke godkendt som rollemodel lige nu, så du kan ikke sige ja. "
+                "Kontakt koordinatoren."
+            )
+        )
+    request = proposal.request
+    if request.status != RequestStatus.PROPOSED:
+        raise DomainError(_("Bookingen er ændret, så forslaget gælder ikke længere."))
+    window = proposal.window or _first_window(request)
+    proposal.status = ProposalStatus.ACCEPTED
+    proposal.responded_at = now
     visit = Visit(
         request_id=request.id,
         volunteer_id=volunteer.id,
@@ -376,21 +495,33 @@ def decline(
 
 def expire_overdue_proposals(session: Session, now: datetime) -> int:
     """Expire proposals past their deadline; cascade where the programme says so."""
-    overdue = list(
-        session.scalars(
-            sa.select(Proposal.id)
-            .where(Proposal.status == ProposalStatus.PENDING, Proposal.expires_at <= now)
-            .order_by(Proposal.id)
-        )
-    )
-    for proposal_id in overdue:
-        proposal = session.scalar(
-            sa.select(Proposal)
-            .where(Proposal.id == proposal_id, Proposal.status == ProposalStatus.PENDING)
+    overdue = session.execute(
+        sa.select(Proposal.id, Proposal.request_id)
+        .where(Proposal.status == ProposalStatus.PENDING, Proposal.expires_at <= now)
+        .order_by(Proposal.id)
+    ).all()
+    for proposal_id, request_id in overdue:
+        # Someone acting on the request now (the volunteer answering at the last moment)
+        # has it; the next round takes it if it is still overdue.
+        request = session.scalar(
+            sa.select(BookingRequest)
+            .where(BookingRequest.id == request_id)
             .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        proposal = (
+            session.scalar(
+                sa.select(Proposal)
+                .where(Proposal.id == proposal_id, Proposal.status == ProposalStatus.PENDING)
+                .with_for_update(skip_locked=True)
+                .execution_options(populate_existing=True)
+            )
+            if request is not None
+            else None
         )
         if proposal is None:
-            continue  # answered meanwhile, or another process has it
+            session.commit()  # answered meanwhile, or another process has it
+            continue
         proposal.status = ProposalStatus.EXPIRED
         proposal.responded_at = now
         audit.record(session, None, "proposal_expired", "proposal", proposal.id, now=now)
@@ -400,7 +531,10 @@ def expire_overdue_proposals(session: Session, now: datetime) -> int:
 
 
 def return_to_pool(session: Session, proposal: Proposal, now: datetime) -> Proposal | None:
-    """Put the request back; with cascade on, propose the next-best volunteer at once."""
+    """Put the request back; with cascade on, propose the next-best volunteer at once.
+
+    The caller holds the request's lock.
+    """
     request = proposal.request
     change_request_status(session, request, RequestStatus.SUBMITTED, now=now)
     session.flush()
@@ -409,16 +543,16 @@ def return_to_pool(session: Session, proposal: Proposal, now: datetime) -> Propo
     return None
 
 
-#: Volunteers a cascade tries in turn when the best one turns out busy under the lock.
-CASCADE_TRIES = 5
-
-
 def cascade(session: Session, request: BookingRequest, now: datetime) -> Proposal | None:
     """Solve the one request against today's volunteers, minus those who already said no.
 
     Only windows with time for the next volunteer to answer count (the programme's
     answer lead plus a day); with none left the request goes to the coordinators'
     attention list at once instead of waiting for a run.
+
+    The engine's choice is only a candidate: under her row lock her times are checked
+    again, and `create_proposal` counts her free visits again; if a racing cascade took
+    them, the next volunteer is tried.
     """
     from mentor.services.matching_text import reason_data
 
@@ -471,8 +605,53 @@ def cascade(session: Session, request: BookingRequest, now: datetime) -> Proposa
             change_request_status(session, request, RequestStatus.UNMATCHED, now=now)
             needs_attention(request, TOO_LATE, now)
             return None
-        return create_proposal(session, offer, now=now)
-    return None
+        try:
+            with session.begin_nested():
+                return create_proposal(session, offer, now=now)
+        except VolunteerUnavailable:
+            exclusions.add((request.id, match.volunteer_id))
+    return None  # still submitted: the next run or a coordinator picks it up
+
+
+def withdraw_pending_proposals(
+    session: Session,
+    profile: VolunteerProfile,
+    now: datetime,
+    change: Callable[[VolunteerProfile], None] | None = None,
+) -> list[Proposal]:
+    """Take a volunteer out of her pending proposals and pass each request on.
+
+    `change` (a rejection, a deactivation) is applied with her row locked, after the
+    requests of her proposals are locked, so an acceptance racing it either finishes
+    first or finds her no longer approved.
+    """
+    request_ids = session.scalars(
+        sa.select(Proposal.request_id).where(
+            Proposal.volunteer_id == profile.id, Proposal.status == ProposalStatus.PENDING
+        )
+    ).all()
+    locked = {r.id for r in lock_requests(session, request_ids)}
+    lock_volunteers(session, [profile.id])
+    if change is not None:
+        change(profile)
+    session.flush()
+    pending = list(
+        session.scalars(
+            sa.select(Proposal)
+            .where(Proposal.volunteer_id == profile.id, Proposal.status == ProposalStatus.PENDING)
+            .order_by(Proposal.request_id)
+            .with_for_update()
+        )
+    )
+    # A proposal made in the moment between the first look and her lock: its request too.
+    lock_requests(session, [p.request_id for p in pending if p.request_id not in locked])
+    for proposal in pending:
+        proposal.status = ProposalStatus.WITHDRAWN
+        proposal.responded_at = now
+        audit.record(session, None, "proposal_withdrawn", "proposal", proposal.id, now=now)
+        if proposal.request.status == RequestStatus.PROPOSED:
+            return_to_pool(session, proposal, now)
+    return pending
 
 
 def offer_for(windows: list[DateWindow], match: matching.Match) -> Offer:
@@ -499,9 +678,12 @@ def manual_check(
     warnings: list[str] = []
     if request.status not in (RequestStatus.SUBMITTED, RequestStatus.UNMATCHED):
         raise DomainError(_("Bookingen er ikke åben for nye forslag."))
-    first = request.windows[0].day if request.windows else now.date()
-    if remaining_capacity(session, volunteer, first) <= 0:
-        warnings.append(_("Rollemodellen har ikke flere ledige besøg i terminen."))
+    reason = unavailable_reason(volunteer)
+    if reason:
+        raise DomainError(reason)
+    teacher = request.teacher.teacher_profile if request.teacher is not None else None
+    if teacher is not None and teacher.membership != SchoolMembership.APPROVED:
+        warnings.append(_("Læreren er endnu ikke godkendt af skolen."))
     if request.programme not in volunteer.programmes:
         warnings.append(_("Rollemodellen er ikke med i programmet."))
     # Only this volunteer is read: the pair's feasibility depends on nobody else.
@@ -516,6 +698,7 @@ def manual_check(
     problem = loaded.problem
     candidates = [v for v in problem.volunteers if v.id == volunteer.id]
     match = None
+    unmatched_reason = None
     if problem.requests and candidates:
         solution = matching.solve(_single_pair_problem(problem, candidates))
         if solution.assignments:
@@ -523,12 +706,18 @@ def manual_check(
         else:
             from mentor.services.matching_text import reason_text
 
-            warnings.append(
-                reason_text(solution.unmatched[0].reason, solution.unmatched[0].data, loaded)
+            unmatched_reason = reason_text(
+                solution.unmatched[0].reason, solution.unmatched[0].data, loaded
             )
+    # Capacity in the term of the visit it would be: the engine's date, else the first.
+    day = match.window.day if match else (request.windows[0].day if request.windows else now.date())
+    if remaining_capacity(session, volunteer, day) <= 0:
+        warnings.append(_("Rollemodellen har ikke flere ledige besøg i terminen."))
+    if unmatched_reason:
+        warnings.append(unmatched_reason)
     elif not problem.requests:
         warnings.append(_("Bookingen har ingen dato inden for de næste dage."))
-    elif not warnings:
+    elif match is None and not warnings:
         warnings.append(_("Rollemodellen er ikke godkendt, bekræftet eller har ikke kapacitet."))
     return warnings, match
 
@@ -571,10 +760,10 @@ def manual_assign(
 ) -> Proposal:
     """A coordinator proposes a volunteer directly; warnings need a written reason."""
     now = now or utcnow()
-    request = session.get(BookingRequest, request_id)
     volunteer = session.get(VolunteerProfile, volunteer_id)
-    if request is None or volunteer is None:
+    if volunteer is None or session.get(BookingRequest, request_id) is None:
         raise NotFound(_("Bookingen eller rollemodellen findes ikke."))
+    request = lock_request(session, request_id)
     lock_volunteers(session, [volunteer.id])
     warnings, match = manual_check(session, request, volunteer, now)
     override_reason = override_reason.strip()

@@ -2,13 +2,19 @@
 
 The rules, in one place:
 
-- A teacher books for their own school; they see and change only that school's
-  requests. An unverified teacher cannot book.
+- A teacher books for their own school. A booking belongs to the teacher who made it
+  and is shared with the approved teachers of the school; a pending member sees only
+  her own (see `mentor.services.membership`). An unverified teacher cannot book.
 - A request can be edited or cancelled by the teacher until a volunteer has confirmed
   (status submitted, unmatched or proposed). Editing a proposed request withdraws the
   pending proposal: the volunteer was asked about a different class.
 - Every status change goes through `change_request_status`, which refuses any move not
   in `REQUEST_TRANSITIONS`. Changes made by a coordinator or admin go into the audit log.
+- Every path that changes a request's status first locks its row (`lock_requests`) and
+  decides from the locked state, so a teacher's edit or cancel and a volunteer's answer
+  arriving at once never leave it half-changed. Lock order, everywhere: programme (run
+  commits), then requests by id, then proposals, then volunteers by id.
+- A booking form carries a key; the same key posted twice is one booking.
 """
 
 from __future__ import annotations
@@ -44,12 +50,13 @@ from mentor.models.enums import (
     RequestFormat,
     RequestStatus,
     Role,
+    SchoolMembership,
     VisitStatus,
 )
 from mentor.schoolyear import SchoolCalendar, calendar_for
 from mentor.schoolyear.labels import closed_day_name, holiday_names
-from mentor.services import audit
-from mentor.services.errors import DomainError, NotAllowed
+from mentor.services import audit, membership
+from mentor.services.errors import DomainError, NotAllowed, NotFound
 from mentor.services.volunteers import LANGUAGES
 
 MAX_WINDOWS = 5
@@ -92,6 +99,35 @@ class RequestData:
 
 def _is_staff(user: User | None) -> bool:
     return user is not None and user.role in (Role.COORDINATOR, Role.ADMIN)
+
+
+def lock_requests(session: Session, request_ids: Sequence[int]) -> list[BookingRequest]:
+    """Lock these booking rows (in id order: no deadlocks) and return them as they are now."""
+    wanted = sorted(set(request_ids))
+    if not wanted:
+        return []
+    return list(
+        session.scalars(
+            sa.select(BookingRequest)
+            .where(BookingRequest.id.in_(wanted))
+            # Its dates and subjects are read again too: a colleague may have just
+            # changed them while this request waited for the lock.
+            .options(
+                selectinload(BookingRequest.windows), selectinload(BookingRequest.other_subjects)
+            )
+            .order_by(BookingRequest.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def lock_request(session: Session, request_id: int) -> BookingRequest:
+    """Lock one booking row and return it as it is now (NotFound if it is gone)."""
+    found = lock_requests(session, [request_id])
+    if not found:
+        raise NotFound(_("Bookingen findes ikke længere."))
+    return found[0]
 
 
 def change_request_status(
@@ -327,15 +363,30 @@ def _snapshot(request: BookingRequest) -> dict[str, Any]:
 
 
 def create_request(
-    session: Session, teacher: User, data: RequestData, now: datetime | None = None
+    session: Session,
+    teacher: User,
+    data: RequestData,
+    now: datetime | None = None,
+    *,
+    form_key: str | None = None,
 ) -> BookingRequest:
-    """Book a role model for a class of the teacher's own school."""
+    """Book a role model for a class of the teacher's own school.
+
+    With a `form_key`, posting the same form again (a double click, a resend, two
+    workers at once) returns the booking the first post made instead of a second one.
+    """
     now = now or utcnow()
     profile = teacher.teacher_profile
     if teacher.role != Role.TEACHER or profile is None:
         raise NotAllowed(_("Kun lærere kan booke."))
+    if profile.membership == SchoolMembership.REJECTED:
+        raise NotAllowed(_("Du er ikke godkendt som lærer på skolen."))
     if not teacher.is_verified:
         raise NotAllowed(_("Bekræft din e-mailadresse, før du booker."))
+    if form_key:
+        earlier = _booked_with(session, teacher, form_key)
+        if earlier is not None:
+            return earlier
     if data.school_id != profile.school_id:
         raise DomainError(_("Du kan kun booke til din egen skole."), field="school_id")
     programme, level, primary, others = _validate(session, data, None, now.date(), profile.school)
@@ -343,12 +394,22 @@ def create_request(
         school_id=profile.school_id,
         teacher=teacher,
         status=RequestStatus.SUBMITTED,
+        form_key=form_key or None,
         created_at=now,
         updated_at=now,
     )
     _apply(request, data, programme, level, primary, others)
-    session.add(request)
-    session.flush()
+    try:
+        # Added inside the savepoint, so a refused insert takes the row out of the session.
+        with session.begin_nested():
+            session.add(request)
+            session.flush()
+    except sa.exc.IntegrityError:
+        # The same form, posted at the same moment by another request, won the insert.
+        earlier = _booked_with(session, teacher, form_key) if form_key else None
+        if earlier is None:
+            raise
+        return earlier
     audit.record(session, teacher, "request_created", "request", request.id, now=now)
     queue_receipt(session, request, teacher)
     return request
@@ -372,16 +433,18 @@ def queue_receipt(session: Session, request: BookingRequest, teacher: User) -> N
     )
 
 
+def _booked_with(session: Session, teacher: User, form_key: str) -> BookingRequest | None:
+    earlier = session.scalar(sa.select(BookingRequest).where(BookingRequest.form_key == form_key))
+    if earlier is not None and earlier.teacher_id != teacher.id:
+        raise NotAllowed(_("Formularen hører til en anden booking. Genindlæs siden."))
+    return earlier
+
+
 def can_change(user: User, request: BookingRequest) -> bool:
     """Whether this user may edit or cancel the request in its current status."""
     if _is_staff(user):
         return request.status in OPEN_STATUSES
-    return (
-        user.role == Role.TEACHER
-        and user.teacher_profile is not None
-        and user.teacher_profile.school_id == request.school_id
-        and request.status in OPEN_STATUSES
-    )
+    return membership.may_act_for(user, request) and request.status in OPEN_STATUSES
 
 
 def update_request(
@@ -393,6 +456,7 @@ def update_request(
 ) -> BookingRequest:
     """Change a request that nobody has confirmed yet."""
     now = now or utcnow()
+    request = lock_request(session, request.id)
     if not can_change(actor, request):
         raise NotAllowed(_("Bookingen kan ikke længere ændres: en rollemodel har bekræftet."))
     if data.school_id != request.school_id:
@@ -409,7 +473,7 @@ def update_request(
         return request
     request.updated_at = now
     if request.status == RequestStatus.PROPOSED:
-        _withdraw_live_proposals(session, request, now)
+        withdraw_live_proposals(session, request, now)
         change_request_status(
             session, request, RequestStatus.SUBMITTED, actor, now, reason="edited"
         )
@@ -417,11 +481,12 @@ def update_request(
     return request
 
 
-def _withdraw_live_proposals(session: Session, request: BookingRequest, now: datetime) -> None:
+def withdraw_live_proposals(session: Session, request: BookingRequest, now: datetime) -> None:
+    """Withdraw the request's pending proposal; the caller holds the request's lock."""
     for proposal in session.scalars(
-        sa.select(Proposal).where(
-            Proposal.request_id == request.id, Proposal.status == ProposalStatus.PENDING
-        )
+        sa.select(Proposal)
+        .where(Proposal.request_id == request.id, Proposal.status == ProposalStatus.PENDING)
+        .with_for_update()
     ):
         proposal.status = ProposalStatus.WITHDRAWN
         proposal.responded_at = now
@@ -434,8 +499,13 @@ def cancel_request(
     reason: str = "",
     now: datetime | None = None,
 ) -> BookingRequest:
-    """Cancel a request: a teacher until it is confirmed, a coordinator until it is done."""
+    """Cancel a request: a teacher until it is confirmed, a coordinator until it is done.
+
+    When a planned visit is cancelled, the role model (and, if a coordinator cancelled,
+    the teacher) is told.
+    """
     now = now or utcnow()
+    request = lock_request(session, request.id)
     if _is_staff(actor):
         allowed = RequestStatus.CANCELLED in REQUEST_TRANSITIONS[request.status]
     else:
@@ -444,11 +514,12 @@ def cancel_request(
         raise NotAllowed(
             _("Bookingen kan ikke aflyses her. Skriv til rollemodellen eller koordinatoren.")
         )
-    _withdraw_live_proposals(session, request, now)
+    withdraw_live_proposals(session, request, now)
     visit = session.scalar(sa.select(Visit).where(Visit.request_id == request.id))
     if visit is not None and visit.status == VisitStatus.PLANNED:
         visit.status = VisitStatus.CANCELLED
         visit.cancelled_by = "coordinator" if _is_staff(actor) else "teacher"
+        _tell_of_cancelled_visit(session, request, visit, by_staff=_is_staff(actor))
     change_request_status(
         session, request, RequestStatus.CANCELLED, actor, now, reason=" ".join(reason.split())[:300]
     )
@@ -457,12 +528,57 @@ def cancel_request(
     return request
 
 
-def school_requests(session: Session, school_id: int) -> list[BookingRequest]:
-    """A school's requests, newest first, with what the teacher's list shows."""
+def _tell_of_cancelled_visit(
+    session: Session, request: BookingRequest, visit: Visit, *, by_staff: bool
+) -> None:
+    from mentor.links import external_url
+    from mentor.mail.outbox import queue_templated
+
+    people = []
+    if visit.volunteer is not None and visit.volunteer.user.is_active:
+        people.append((visit.volunteer.user, external_url("volunteers.home")))
+    if by_staff and request.teacher is not None and request.teacher.is_active:
+        people.append((request.teacher, external_url("teachers.home")))
+    for person, link in people:
+        queue_templated(
+            session,
+            kind="visit_cancelled",
+            dedupe_key=f"visit_cancelled:{visit.id}:{person.id}",
+            to=person,
+            template="visit_cancelled",
+            visit=visit,
+            request=request,
+            link=link,
+        )
+
+
+def set_status(
+    session: Session,
+    actor: User,
+    request: BookingRequest,
+    new_status: RequestStatus,
+    reason: str = "",
+    now: datetime | None = None,
+) -> BookingRequest:
+    """A coordinator moves a request by hand (cancelling goes through `cancel_request`)."""
+    if new_status == RequestStatus.CANCELLED:
+        return cancel_request(session, actor, request, reason=reason, now=now)
+    now = now or utcnow()
+    request = lock_request(session, request.id)
+    if request.status == RequestStatus.PROPOSED and new_status != RequestStatus.CONFIRMED:
+        # The volunteer was asked about a request that is no longer waiting for her.
+        withdraw_live_proposals(session, request, now)
+    return change_request_status(
+        session, request, new_status, actor, now, reason=" ".join(reason.split())[:300]
+    )
+
+
+def requests_visible_to(session: Session, teacher: User) -> list[BookingRequest]:
+    """The bookings a teacher sees, newest first, with what the teacher's list shows."""
     return list(
         session.scalars(
             sa.select(BookingRequest)
-            .where(BookingRequest.school_id == school_id)
+            .where(membership.visible_to(teacher))
             .options(
                 joinedload(BookingRequest.programme),
                 joinedload(BookingRequest.level),

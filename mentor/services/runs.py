@@ -21,7 +21,7 @@ from mentor.services.errors import DomainError, NotFound
 from mentor.services.matching import Scope, load_problem, solution_data
 from mentor.services.matching_text import reason_data
 from mentor.services.proposals import create_proposals, lock_volunteers, offer_for
-from mentor.services.requests import change_request_status
+from mentor.services.requests import change_request_status, lock_requests
 
 WEIGHT_NAMES = tuple(f for f in asdict(matching.Weights()))
 
@@ -179,8 +179,14 @@ def commit_run(
         raise DomainError(_("Forhåndsvisningen er fra en tidligere dag. Lav en ny."))
 
     assignments = run.result.get("assignments", [])
-    # Lock the volunteers first, then re-read the inputs: a manual assignment or an
-    # acceptance that won the race changes the digest, and this commit is refused.
+    # Lock the requests, then the volunteers (the order every path keeps), then re-read
+    # the inputs: an edit, a manual assignment or an acceptance that won the race changes
+    # the digest, and this commit is refused.
+    lock_requests(
+        session,
+        [a["request_id"] for a in assignments]
+        + [u["request_id"] for u in run.result.get("unmatched", [])],
+    )
     lock_volunteers(session, [a["volunteer_id"] for a in assignments])
     scope = Scope(run.programme_id, run.region_code, run.period_from, run.period_to)
     check = load_problem(

@@ -28,6 +28,7 @@ from mentor.models.base import utcnow
 from mentor.models.enums import Role, SchoolType
 from mentor.services import audit
 from mentor.services.errors import DomainError, NotAllowed
+from mentor.services.text import clean_text
 
 #: A written reason is required to override the official classification.
 MIN_REASON = 5
@@ -81,8 +82,8 @@ def find_or_create_school(
     phone: str = "",
 ) -> School:
     """Return the school with this name at this postcode, adding it when it is new."""
-    name = _clean(name, 160)
-    if len(name) < 3:
+    name = clean_text(name, 160)
+    if len(name) < 3 or sum(char.isalpha() for char in name) < 2:
         raise DomainError(_("Skriv skolens navn."), field="school_name")
     place = _place(postcode, "school_postcode")
     school = session.scalar(

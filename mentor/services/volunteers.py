@@ -50,8 +50,11 @@ from mentor.models.enums import (
     VisitStatus,
     VolunteerStatus,
 )
+from mentor.models.requests import request_subjects
+from mentor.models.volunteers import volunteer_programmes, volunteer_subjects
 from mentor.services import audit
 from mentor.services.errors import DomainError, NotAllowed
+from mentor.services.text import clean_name, clean_text
 
 #: Languages a visit can be given in (ISO 639-1), in the order the form shows them.
 LANGUAGES: tuple[str, ...] = ("da", "en", "de", "fr", "es", "ar", "tr", "uk", "pl")
@@ -109,7 +112,7 @@ def matchable_formats(profile: VolunteerProfile, on: date | None = None) -> set[
 
 
 def _clean(text: str, limit: int) -> str:
-    return " ".join((text or "").split())[:limit]
+    return clean_text(text, limit)
 
 
 def _load_all(session: Session, model: Any, ids: Iterable[int], field_name: str) -> list[Any]:
@@ -125,8 +128,7 @@ def _load_all(session: Session, model: Any, ids: Iterable[int], field_name: str)
 def _validate(
     session: Session, data: ProfileData, existing: VolunteerProfile | None
 ) -> tuple[geo.Place, list[Subject], list[SchoolLevel], list[Programme]]:
-    if len(_clean(data.full_name, 120)) < 2:
-        raise DomainError(_("Skriv dit navn."), field="full_name")
+    clean_name(data.full_name)
     try:
         place = geo.lookup(data.postcode or "")
     except geo.UnknownPostcode as exc:
@@ -209,7 +211,7 @@ def save_profile(
     if profile is None:
         profile = VolunteerProfile(user=user, created_at=now, status=VolunteerStatus.PENDING)
         session.add(profile)
-    user.full_name = _clean(data.full_name, 120)
+    user.full_name = clean_name(data.full_name)
     user.phone = _clean(data.phone, 32) or None
     profile.gender = data.gender
     profile.pronoun = _clean(data.pronoun, 30)
@@ -339,8 +341,12 @@ def reject(
 ) -> VolunteerProfile:
     """Refuse (or withdraw) a volunteer's approval; they are no longer matchable.
 
-    The volunteer gets a mail with the coordinator's reason, so a reason is required.
+    Her pending proposals are withdrawn and each class goes on to the next volunteer
+    (a safeguarding control: she can no longer say yes to any of them). She gets a mail
+    with the coordinator's reason, so a reason is required.
     """
+    from mentor.services.proposals import withdraw_pending_proposals
+
     now = now or utcnow()
     _require_coordinator(actor)
     if profile.status == VolunteerStatus.REJECTED:
@@ -349,9 +355,13 @@ def reject(
     if len(reason) < MIN_REJECTION_REASON:
         raise DomainError(_("Skriv en begrundelse; rollemodellen får den på mail."), field="reason")
     before = profile.status.value
-    profile.status = VolunteerStatus.REJECTED
-    profile.approved_at = None
-    profile.approved_by_id = None
+
+    def refuse(locked: VolunteerProfile) -> None:
+        locked.status = VolunteerStatus.REJECTED
+        locked.approved_at = None
+        locked.approved_by_id = None
+
+    withdrawn = withdraw_pending_proposals(session, profile, now, refuse)
     audit.record(
         session,
         actor,
@@ -361,6 +371,7 @@ def reject(
         now=now,
         changes={"status": [before, profile.status.value]},
         reason=reason,
+        withdrawn=len(withdrawn),
     )
     queue_templated(
         session,
@@ -486,9 +497,20 @@ def add_subject(
 def set_subject_active(
     session: Session, actor: User, subject: Subject, active: bool, now: datetime | None = None
 ) -> Subject:
-    """Retire a subject (kept on profiles and requests that use it) or bring it back."""
+    """Retire a subject (kept on profiles and requests that use it) or bring it back.
+
+    The subjects are shared by every programme: a coordinator retires only a subject no
+    booking or role model outside her own programmes uses; an admin, any.
+    """
     now = now or utcnow()
     _require_coordinator(actor)
+    if not active and actor.role != Role.ADMIN and _used_outside_scope(session, actor, subject):
+        raise NotAllowed(
+            _(
+                "Faget bruges i andre programmer end dine, så kun en administrator kan "
+                "tage det ud af brug."
+            )
+        )
     if subject.active != active:
         audit.record(
             session,
@@ -501,6 +523,35 @@ def set_subject_active(
         )
         subject.active = active
     return subject
+
+
+def _used_outside_scope(session: Session, actor: User, subject: Subject) -> bool:
+    scope = [p.id for p in actor.coordinated_programmes]
+    booked = sa.select(BookingRequest.id).where(
+        BookingRequest.programme_id.not_in(scope),
+        sa.or_(
+            BookingRequest.primary_subject_id == subject.id,
+            BookingRequest.id.in_(
+                sa.select(request_subjects.c.request_id).where(
+                    request_subjects.c.subject_id == subject.id
+                )
+            ),
+        ),
+    )
+    offered = (
+        sa.select(volunteer_subjects.c.volunteer_id)
+        .join(
+            volunteer_programmes,
+            volunteer_programmes.c.volunteer_id == volunteer_subjects.c.volunteer_id,
+        )
+        .where(
+            volunteer_subjects.c.subject_id == subject.id,
+            volunteer_programmes.c.programme_id.not_in(scope),
+        )
+    )
+    return bool(session.scalar(sa.select(booked.exists()))) or bool(
+        session.scalar(sa.select(offered.exists()))
+    )
 
 
 def pending_proposals(session: Session, profile: VolunteerProfile) -> list[Proposal]:

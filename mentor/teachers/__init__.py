@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("teachers", __name__, url_prefix="/laerer")
 
 from mentor.teachers import (  # noqa: E402,F401
+    colleagues,
     feedback,
     home,
     requests,

@@ -8,8 +8,15 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from mentor.forms.common import (
     LANGUAGE_NAMES,
@@ -43,6 +50,8 @@ GENDER_FOCUSES = [
 
 
 class RequestForm(FlaskForm):
+    #: Made when the form is shown; the same form posted twice is one booking.
+    form_key = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])
     programme_id = ChoiceField(_l("Program"), coerce=int, validators=[InputRequired(REQUIRED)])
     school_id = ChoiceField(_l("Skole"), coerce=int, validators=[InputRequired(REQUIRED)])
     level_id = ChoiceField(_l("Klassetrin"), coerce=int, validators=[InputRequired(REQUIRED)])
@@ -189,6 +198,15 @@ class MessageForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     pass
+
+
+class MembershipForm(FlaskForm):
+    """Approve or reject a colleague who asked to join the school."""
+
+    reason = TextAreaField(
+        _l("Begrundelse (valgfri, kun ved afvisning)"),
+        validators=[Optional(), Length(max=300, message=_l("Højst 300 tegn."))],
+    )
 
 
 def set_request_choices(

@@ -16,10 +16,11 @@ from mentor.teachers import bp
 @role_required(Role.TEACHER)
 def home() -> str:
     profile = current_user.teacher_profile
-    rows = booking.school_requests(db.session, profile.school_id) if profile else []
+    rows = booking.requests_visible_to(db.session, current_user) if profile else []
     return render_template(
         "teachers/home.html",
         school=profile.school if profile else None,
+        membership=profile.membership.value if profile else None,
         requests=rows,
         can_change=lambda r: booking.can_change(current_user, r),
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,20 +15,21 @@ from mentor.extensions import db, limiter
 from mentor.formatting import short_date
 from mentor.forms.common import attach_error
 from mentor.models import BookingRequest
-from mentor.models.enums import RequestStatus, Role
-from mentor.services import messages
+from mentor.models.enums import RequestStatus, Role, SchoolMembership
+from mentor.services import membership, messages
 from mentor.services import requests as booking
 from mentor.services.errors import DomainError
 from mentor.teachers import bp
 from mentor.teachers.edit_page import edit_request_page
 from mentor.teachers.forms import CancelForm, MessageForm, RequestForm, set_request_choices
 
+FORM_KEY = re.compile(r"[0-9a-f]{32}")
+
 
 def _own_request(request_id: int) -> BookingRequest:
-    """The request if it belongs to the teacher's school; 404 otherwise."""
+    """The request if this teacher may act for it (see services.membership); 404 otherwise."""
     found = db.session.get(BookingRequest, request_id)
-    profile = current_user.teacher_profile
-    if found is None or profile is None or found.school_id != profile.school_id:
+    if found is None or not membership.may_act_for(current_user, found):
         abort(404)
     return found
 
@@ -36,16 +40,23 @@ def new_request() -> str | Response:
     profile = current_user.teacher_profile
     if profile is None:
         abort(404)
+    if profile.membership == SchoolMembership.REJECTED:
+        abort(403)
     form = RequestForm()
     set_request_choices(form, db.session, [profile.school])
     if not form.is_submitted():
         form.school_id.data = profile.school_id
+        form.form_key.data = uuid.uuid4().hex
         copy_of = request.args.get("kopi", type=int)
         if copy_of is not None:
             form.fill(booking.prefill_from(_own_request(copy_of)))
+    elif form.form_key.data and not FORM_KEY.fullmatch(form.form_key.data):
+        abort(400)  # not a key this app made: a hand-made request
     if form.validate_on_submit():
         try:
-            created = booking.create_request(db.session, current_user, form.to_data())
+            created = booking.create_request(
+                db.session, current_user, form.to_data(), form_key=form.form_key.data or None
+            )
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error, form.ALIASES)

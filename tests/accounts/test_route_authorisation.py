@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from mentor.extensions import db
-from mentor.models import CalendarOverride, MatchingRun, ProgrammeGoal, Proposal, Subject
+from mentor.models import CalendarOverride, MatchingRun, ProgrammeGoal, Proposal, Subject, User
 from mentor.models.enums import ProposalStatus, Role
 from tests import factories as f
 
@@ -52,6 +52,7 @@ OWN_ACCOUNT = {
     "auth.resend_verification",
     "auth.change_password",
     "auth.change_email",
+    "auth.end_other_sessions",
 }
 #: Blueprint -> the roles allowed in it.
 ROLES_BY_BLUEPRINT = {
@@ -130,7 +131,30 @@ def world(app: Flask) -> dict[str, object]:
             Role.TEACHER: other_teacher.id,
             Role.VOLUNTEER: other_volunteer.id,
         }
+        own_school_id = own_school.id
+    # Someone from elsewhere who joined the school through the sign-up form, unvouched for.
+    ids["pending_teacher"] = _join_school(app, own_school_id)
+    ids["teacher_id"] = ids["pending_teacher"]
     return ids
+
+
+def _join_school(app: Flask, school_id: int) -> int:
+    response = app.test_client().post(
+        "/tilmeld/laerer",
+        data={
+            "full_name": "Sara Fremmed",
+            "email": "sara@fremmed.dk",
+            "password": f.PASSWORD,
+            "consent": "y",
+            "school_id": str(school_id),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    with app.app_context():
+        joined = db.session.scalar(sa.select(User).where(User.email == "sara@fremmed.dk"))
+        joined.email_verified_at = f.NOW
+        db.session.commit()
+        return joined.id
 
 
 def _urls(app: Flask, world: dict[str, object]) -> list[tuple[str, str, str, set[str]]]:
@@ -164,8 +188,10 @@ def _urls(app: Flask, world: dict[str, object]) -> list[tuple[str, str, str, set
 def _client_as(app: Flask, user_id: int | None):
     client = app.test_client()
     if user_id is not None:
+        with app.app_context():
+            login_id = db.session.get(User, user_id).get_id()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = login_id
             session["_fresh"] = True
     return client
 
@@ -211,7 +237,15 @@ def test_object_routes_refuse_a_user_of_the_right_role_who_does_not_own_the_obje
     app, world
 ) -> None:
     # Schools are left out on purpose: any coordinator may correct any school.
-    object_params = {"run_id", "volunteer_id", "request_id", "visit_id", "proposal_id", "goal_id"}
+    object_params = {
+        "run_id",
+        "volunteer_id",
+        "request_id",
+        "visit_id",
+        "proposal_id",
+        "teacher_id",
+        "goal_id",
+    }
     problems, checked = [], 0
     for endpoint, method, url, args in _urls(app, world):
         allowed = _allowed_roles(endpoint)
@@ -226,6 +260,30 @@ def test_object_routes_refuse_a_user_of_the_right_role_who_does_not_own_the_obje
             elif any(secret in body for secret in SECRETS):
                 problems.append(f"{method} {url} as another {role.value}: shows the data")
     assert checked >= 25
+    assert problems == []
+
+
+def test_booking_and_visit_routes_refuse_a_teacher_who_joined_the_school_without_approval(
+    app, world
+) -> None:
+    """She is a teacher of the very school that owns the objects, but nobody vouched for her."""
+    problems, checked = [], 0
+    for endpoint, method, url, args in _urls(app, world):
+        if not endpoint.startswith("teachers.") or not (args & {"request_id", "visit_id"}):
+            continue
+        checked += 1
+        response = _client_as(app, world["pending_teacher"]).open(url, method=method)
+        body = response.get_data(as_text=True)
+        if response.status_code not in (403, 404):
+            problems.append(f"{method} {url} as a pending member: {response.status_code}")
+        elif any(secret in body for secret in SECRETS):
+            problems.append(f"{method} {url} as a pending member: shows the data")
+    # Her lists may name the school she chose; nothing of its bookings.
+    for url in ("/laerer/", "/laerer/feedback", "/laerer/kolleger"):
+        body = _client_as(app, world["pending_teacher"]).get(url).get_data(as_text=True)
+        if any(secret in body for secret in SECRETS[1:]):
+            problems.append(f"GET {url} as a pending member: shows the school's bookings")
+    assert checked >= 7
     assert problems == []
 
 

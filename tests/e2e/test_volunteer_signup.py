@@ -42,6 +42,10 @@ def test_volunteer_signs_up_verifies_and_fills_profile(person, seed, mail_link, 
     page.fill("#password", PASSWORD)
     page.check("#consent")
     vera.submit("form:has(#consent)")
+    # The same answer for a new and a taken address: check your mail, then log in.
+    assert vera.path() == "/login", vera.flashes()
+    vera.check_page("signup-check-mail")
+    vera.login(EMAIL, PASSWORD)
     assert vera.path() == "/frivillig/", vera.flashes()
     # Not verified yet: the banner says so and offers to send the mail again.
     assert page.locator(".flash-warn form[action$='/bekraeft/igen']").count() == 1

@@ -37,6 +37,7 @@ from mentor.models.enums import (
     RequestStatus,
     Role,
     RoleModelKind,
+    SchoolMembership,
     SchoolType,
     VisitFormat,
     VisitStatus,
@@ -102,7 +103,7 @@ class Builder:
 
     def teacher(self, school: School) -> User:
         person = self.user(Role.TEACHER, "Tove Lærer")
-        person.teacher_profile = TeacherProfile(school=school)
+        person.teacher_profile = TeacherProfile(school=school, membership=SchoolMembership.APPROVED)
         self.session.flush()
         return person
 
@@ -363,5 +364,5 @@ def log_in(client: FlaskClient, user: User) -> None:
         g.pop("_login_user", None)
     with client.session_transaction() as s:
         s.clear()
-        s["_user_id"] = str(user.id)
+        s["_user_id"] = user.get_id()
         s["_fresh"] = True

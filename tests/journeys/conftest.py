@@ -32,6 +32,7 @@ from mentor.models.enums import (
     Gender,
     RequestStatus,
     Role,
+    SchoolMembership,
     SchoolType,
     VisitFormat,
     VisitStatus,
@@ -98,7 +99,9 @@ class World:
 
     def teacher(self, school: School | None = None, verified: bool = True) -> User:
         user = self.user(Role.TEACHER, "Lise Lærer", verified=verified)
-        user.teacher_profile = TeacherProfile(school=school or self.school())
+        user.teacher_profile = TeacherProfile(
+            school=school or self.school(), membership=SchoolMembership.APPROVED
+        )
         self.session.flush()
         return user
 
@@ -209,7 +212,7 @@ def login(client: FlaskClient, user: User) -> None:
     # Flask-Login's per-context cache of the user must go, or the previous login sticks.
     g.pop("_login_user", None)
     with client.session_transaction() as s:
-        s["_user_id"] = str(user.id)
+        s["_user_id"] = user.get_id()
         s["_fresh"] = True
 
 

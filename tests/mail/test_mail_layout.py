@@ -45,7 +45,7 @@ def test_every_mail_has_the_layout_inlined_and_a_plain_text_twin(every_mail) -> 
 
 
 def test_action_mails_carry_a_big_button(every_mail) -> None:
-    informational = {"coordinator_digest", "bulk_message"}
+    informational = {"coordinator_digest", "bulk_message", "membership_rejected"}
     for mail in every_mail:
         if mail.kind in informational:
             continue

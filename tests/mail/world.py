@@ -26,6 +26,7 @@ from mentor.models import (
 from mentor.models.enums import (
     RequestStatus,
     Role,
+    SchoolMembership,
     SchoolType,
     VisitFormat,
     VolunteerStatus,
@@ -75,7 +76,7 @@ def make_world(session: Session, *, volunteer_locale: str = "da") -> World:
     coordinator = _user(session, "koord@example.dk", Role.COORDINATOR, "Karen Koordinator")
     coordinator.coordinated_programmes = [programme]
     teacher = _user(session, "laerer@example.dk", Role.TEACHER, "Lone Lærer")
-    teacher.teacher_profile = TeacherProfile(school=school)
+    teacher.teacher_profile = TeacherProfile(school=school, membership=SchoolMembership.APPROVED)
     volunteer_user = _user(
         session, "frivillig@example.dk", Role.VOLUNTEER, "Frida Frivillig", locale=volunteer_locale
     )

@@ -22,11 +22,19 @@ from mentor.models import (
     User,
     VolunteerProfile,
 )
-from mentor.models.enums import BulkAudience, RequestStatus, Role, VisitFormat, VolunteerStatus
+from mentor.models.enums import (
+    BulkAudience,
+    RequestStatus,
+    Role,
+    VisitFormat,
+    VisitStatus,
+    VolunteerStatus,
+)
 from mentor.services import (
     account_changes,
     accounts,
     bulk,
+    membership,
     messages,
     proposals,
     reminders,
@@ -57,6 +65,11 @@ TEMPLATE_OF_KIND = {
     "volunteer_approved": "volunteer_approved",
     "volunteer_rejected": "volunteer_rejected",
     "bulk_message": "bulk_message",
+    "signup_attempt": "signup_attempt",
+    "membership_request": "membership_request",
+    "membership_approved": "membership_approved",
+    "membership_rejected": "membership_rejected",
+    "visit_cancelled": "visit_cancelled",
 }
 PASSWORD = "en lang og god adgangskode"
 
@@ -169,6 +182,40 @@ def make_every_mail(session: Session) -> list[OutboxMail]:
     session.add(sleeper)
     session.flush()
     retention.run_retention(session, now, retention.RetentionPolicy())
+
+    # Someone signs up with the teacher's address: the owner is told, nothing is created.
+    accounts.register(
+        session,
+        role=Role.TEACHER,
+        email=world.teacher.email or "",
+        full_name="Nogen Andre",
+        password=PASSWORD,
+        consent=True,
+        school=world.school,
+        now=now,
+    )
+    # Two new teachers join the school: a colleague is asked, vouches for one, not the other.
+    newcomers = []
+    for email, name in (
+        ("ny.laerer@example.dk", "Nina Ny"),
+        ("fremmed@example.dk", "Frank Fremmed"),
+    ):
+        newcomer = User(email=email, role=Role.TEACHER, full_name=name, email_verified_at=now)
+        session.add(newcomer)
+        session.flush()
+        newcomers.append(membership.join_school(session, newcomer, world.school, now))
+    membership.approve(session, world.teacher, newcomers[0].user_id, now)
+    membership.reject(session, world.teacher, newcomers[1].user_id, "Ukendt på skolen.", now)
+
+    # The coordinator cancels another confirmed visit: both sides are told.
+    doomed = add_visit(
+        session,
+        world,
+        local_moment(today + timedelta(days=20), 10, CPH),
+        status=VisitStatus.PLANNED,
+    )
+    doomed.request.status = RequestStatus.CONFIRMED
+    requests.cancel_request(session, world.coordinator, doomed.request, "Skolen har lukket.", now)
 
     # A coordinator approves one new role model, turns another down, and writes to all.
     for email, name in (("ny1@example.dk", "Nanna Ny"), ("ny2@example.dk", "Naja Ny")):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from mentor.models import Proposal, User
 from mentor.models.enums import ProposalStatus, RequestStatus, Role, VolunteerStatus
-from mentor.services import people
+from mentor.services import accounts, people
 from mentor.services.errors import DomainError
 from tests import factories as f
 
@@ -78,7 +78,7 @@ def test_admin_changes_a_role_but_never_the_last_admin(app, session, staff) -> N
     with pytest.raises(DomainError, match="din egen rolle"):
         people.change_role(session, admin, admin, Role.COORDINATOR)
     with pytest.raises(DomainError, match="din egen konto"):
-        people.deactivate_user(session, admin, admin)
+        accounts.deactivate(session, admin, admin)
     people.change_role(session, book, admin, Role.COORDINATOR)
     assert admin.role == Role.COORDINATOR
     with pytest.raises(DomainError, match="Kun administratorer"):
@@ -116,7 +116,9 @@ def test_deactivation_stops_login_and_hands_pending_proposals_on(
     )
     assert refused.status_code == 200
     page = client.get(f"/admin/brugere/{vera.id}").get_data(as_text=True)
-    assert "Deaktiveret" in page and "Konto deaktiveret" in page and "user_deactivated" not in page
+    assert (
+        "Deaktiveret" in page and "Konto deaktiveret" in page and "account_deactivated" not in page
+    )
     assert client.post(f"/admin/brugere/{vera.id}/genaktiver").status_code == 302
     f.login(app.test_client(), "vera@firma.dk")
 
